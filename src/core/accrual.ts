@@ -1,0 +1,60 @@
+import type { Currency } from './currency.js';
+
+/** Why an accrual exists, in enough detail that a partner or auditor can recompute it. */
+export interface AccrualTrace {
+  program: { id: string; version_id: string; version: number };
+  rule: { id: string; name?: string; event: string; pays: 'flat' | 'percent' };
+  event: { id: string; external_id: string; type: string; occurred_at: string };
+  attribution?: {
+    partner_id: string;
+    touch_kind: string;
+    touch_ref: string;
+    attributed_at: string;
+  };
+  inputs: Record<string, string>;
+  steps: string[];
+  hold_days: number;
+  available_at: string;
+  reverses?: string;
+}
+
+/**
+ * One reward the events earn, as derivation wants the ledger to hold it.
+ * `key` names it across re-derivations (event, program, rule); `unit` is the
+ * derivation unit whose posted lines it is compared with.
+ */
+export interface DesiredAccrual {
+  key: string;
+  unit: string;
+  kind: 'accrual' | 'reversal';
+  programId: string;
+  versionId: string;
+  ruleId: string;
+  partnerId: string;
+  customerId: string;
+  eventId: string;
+  amount: bigint;
+  currency: Currency;
+  occurredAt: number;
+  availableAt: number;
+  trace: AccrualTrace;
+  /** Set when a monthly partner cap applies: the cap, in `currency`. */
+  partnerCap?: bigint;
+  /** Reversals: key of the reversed accrual and the cumulative share refunded so far. */
+  reverses?: string;
+  share?: { num: bigint; den: bigint };
+}
+
+export const customerUnit = (customerId: string): string => `c:${customerId}`;
+export const partnerMonthUnit = (programId: string, partnerId: string, month: string): string =>
+  `pm:${programId}:${partnerId}:${month}`;
+
+/** Two accruals are "the same" in the ledger when all of these agree; the amount may differ. */
+export function accrualIdentity(a: {
+  key: string;
+  partnerId: string;
+  currency: string;
+  availableAt: number;
+}): string {
+  return `${a.key}|${a.partnerId}|${a.currency}|${a.availableAt}`;
+}

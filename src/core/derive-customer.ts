@@ -1,0 +1,421 @@
+import {
+  type AccrualTrace,
+  customerUnit,
+  type DesiredAccrual,
+  partnerMonthUnit,
+} from './accrual.js';
+import { type AttributionReason, chooseTouch } from './attribution.js';
+import { evaluateCondition, type Facts } from './conditions.js';
+import type { Currency } from './currency.js';
+import { compareEvents, type TandemEvent } from './event.js';
+import { formatAmount } from './money.js';
+import type { CompiledRule } from './program-terms.js';
+import {
+  type ProgramVersion,
+  type ProgramWithVersions,
+  versionInForce,
+} from './program-version.js';
+import { applyBasisPoints, applyRatio } from './rounding.js';
+import { addDays, addMonths, monthKey, toIso } from './time.js';
+import { type ClickRecord, type CodeRecord, normalizeCode, type Touch } from './touch.js';
+
+export interface Attribution {
+  programId: string;
+  customerId: string;
+  partnerId: string;
+  eventId: string;
+  versionId: string;
+  attributedAt: number;
+  reason: AttributionReason;
+}
+
+/** An attributed event, for conversion statistics. Refund revenue is negative. */
+export interface Conversion {
+  eventId: string;
+  programId: string;
+  partnerId: string;
+  customerId: string;
+  type: TandemEvent['type'];
+  occurredAt: number;
+  currency: Currency | undefined;
+  revenue: bigint;
+}
+
+export interface CustomerDerivation {
+  attributions: Attribution[];
+  conversions: Conversion[];
+  accruals: DesiredAccrual[];
+}
+
+export interface DeriveCustomerInput {
+  customerId: string;
+  events: readonly TandemEvent[];
+  clicks: ReadonlyMap<string, ClickRecord>;
+  /** By normalized code. */
+  codes: ReadonlyMap<string, CodeRecord>;
+  programs: readonly ProgramWithVersions[];
+}
+
+const ATTRIBUTABLE = new Set(['signup', 'activation', 'payment']);
+
+interface PaidAccrual {
+  accrual: DesiredAccrual;
+  rule: CompiledRule;
+  payment: TandemEvent;
+  reversed: bigint;
+}
+
+/**
+ * Derives everything one customer's events earn, under every program: who
+ * gets credit (pinned at the first attributable event with a touch in the
+ * window), which events count as conversions, and the accruals and reversals
+ * the ledger must hold. Pure and deterministic: events are evaluated in
+ * (occurred_at, id) order whatever order they arrived in, each under the
+ * version in force at its own occurred_at.
+ */
+export function deriveCustomer(input: DeriveCustomerInput): CustomerDerivation {
+  const events = [...input.events].sort(compareEvents);
+  const touches = resolveTouches(events, input.clicks, input.codes);
+  const out: CustomerDerivation = { attributions: [], conversions: [], accruals: [] };
+  for (const program of input.programs)
+    deriveProgram(input.customerId, events, touches, program, out);
+  return out;
+}
+
+function resolveTouches(
+  events: readonly TandemEvent[],
+  clicks: ReadonlyMap<string, ClickRecord>,
+  codes: ReadonlyMap<string, CodeRecord>,
+): Touch[] {
+  const seen = new Set<string>();
+  const touches: Touch[] = [];
+  const add = (t: Touch) => {
+    const k = `${t.kind}|${t.ref}|${t.at}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      touches.push(t);
+    }
+  };
+  for (const e of events) {
+    if (e.clickId) {
+      const c = clicks.get(e.clickId);
+      // Bot clicks are stored for reporting but never earn credit.
+      if (c && !c.bot) {
+        add({
+          kind: 'click',
+          programId: c.programId,
+          partnerId: c.partnerId,
+          at: c.occurredAt,
+          ref: c.id,
+          linkId: c.linkId,
+        });
+      }
+    }
+    for (const raw of [e.referralCode, e.coupon]) {
+      if (!raw) continue;
+      const code = codes.get(normalizeCode(raw));
+      if (!code || (code.disabledAt !== undefined && e.occurredAt >= code.disabledAt)) continue;
+      add({
+        kind: code.kind,
+        programId: code.programId,
+        partnerId: code.partnerId,
+        at: e.occurredAt,
+        ref: code.code,
+      });
+    }
+  }
+  return touches;
+}
+
+function deriveProgram(
+  customerId: string,
+  events: readonly TandemEvent[],
+  touches: readonly Touch[],
+  program: ProgramWithVersions,
+  out: CustomerDerivation,
+): void {
+  let attribution: Attribution | undefined;
+  const firstPaymentAt = events.find((e) => e.type === 'payment')?.occurredAt;
+  const signupAt = events.find((e) => e.type === 'signup')?.occurredAt;
+  const capUsed = new Map<string, bigint>();
+  const paid = new Map<string, PaidAccrual[]>();
+  const refunded = new Map<string, { revenue: bigint; gross: bigint; full: boolean }>();
+  const payments = new Map<string, TandemEvent>();
+  const facts: Record<string, string | number | boolean | undefined> = {};
+
+  for (const e of events) {
+    mergeCustomerFacts(facts, e);
+    if (e.type === 'payment') payments.set(`${e.source}\u0000${e.externalId}`, e);
+    const version = versionInForce(program.versions, e.occurredAt);
+    if (!attribution) {
+      if (!version || !ATTRIBUTABLE.has(e.type)) continue;
+      const choice = chooseTouch(touches, program.id, e.occurredAt, version.terms);
+      if (!choice) continue;
+      attribution = {
+        programId: program.id,
+        customerId,
+        partnerId: choice.touch.partnerId,
+        eventId: e.id,
+        versionId: version.id,
+        attributedAt: e.occurredAt,
+        reason: choice.reason,
+      };
+      out.attributions.push(attribution);
+    }
+    const signed = e.type === 'refund' || e.type === 'chargeback' ? -1n : 1n;
+    out.conversions.push({
+      eventId: e.id,
+      programId: program.id,
+      partnerId: attribution.partnerId,
+      customerId,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      currency: e.currency,
+      revenue: signed * (e.revenue ?? 0n),
+    });
+
+    if (e.type === 'refund' || e.type === 'chargeback') {
+      const payment = e.paymentId ? payments.get(`${e.source}\u0000${e.paymentId}`) : undefined;
+      // A refund of a payment we have not seen (yet) earns nothing back; when
+      // the payment arrives, the unit is re-derived and the refund applies.
+      if (!payment) continue;
+      reverse(e, payment, paid.get(payment.id) ?? [], refunded, capUsed, out);
+      continue;
+    }
+    if (!version) continue;
+    const eventFacts = { ...facts, ...eventFactsOf(e) };
+    for (const rule of version.terms.rewards) {
+      if (rule.event !== e.type) continue;
+      if (rule.when && !evaluateCondition(rule.when, eventFacts)) continue;
+      const accrual = earn(e, rule, version, attribution, { firstPaymentAt, signupAt }, capUsed);
+      if (!accrual) continue;
+      out.accruals.push(accrual);
+      if (e.type === 'payment') {
+        const list = paid.get(e.id) ?? [];
+        list.push({ accrual, rule, payment: e, reversed: 0n });
+        paid.set(e.id, list);
+      }
+    }
+  }
+}
+
+function earn(
+  e: TandemEvent,
+  rule: CompiledRule,
+  version: ProgramVersion,
+  attribution: Attribution,
+  anchors: { firstPaymentAt: number | undefined; signupAt: number | undefined },
+  capUsed: Map<string, bigint>,
+): DesiredAccrual | undefined {
+  const terms = version.terms;
+  const steps: string[] = [];
+  const inputs: Record<string, string> = {};
+  if (rule.duration) {
+    const d = rule.duration;
+    const anchor =
+      d.from === 'first_payment'
+        ? anchors.firstPaymentAt
+        : d.from === 'signup'
+          ? (anchors.signupAt ?? attribution.attributedAt)
+          : attribution.attributedAt;
+    if (anchor === undefined) return undefined;
+    const end = d.months !== undefined ? addMonths(anchor, d.months) : addDays(anchor, d.days ?? 0);
+    if (e.occurredAt < anchor || e.occurredAt >= end) return undefined;
+    const span = d.months !== undefined ? `${d.months} months` : `${d.days} days`;
+    steps.push(
+      `within ${span} from ${d.from.replace('_', ' ')} (${toIso(anchor)} to ${toIso(end)})`,
+    );
+  }
+
+  let amount: bigint;
+  let cur: Currency;
+  if (rule.flat !== undefined) {
+    amount = rule.flat;
+    cur = terms.currency;
+    inputs.flat = formatAmount(amount, cur);
+    steps.push(`flat ${formatAmount(amount, cur)} ${cur}`);
+  } else {
+    const base = rule.of === 'revenue' ? e.revenue : e.gross;
+    if (base === undefined || e.currency === undefined) return undefined;
+    cur = e.currency;
+    const bps = rule.bps as bigint;
+    amount = applyBasisPoints(base, bps);
+    inputs[rule.of] = formatAmount(base, cur);
+    inputs.percent = formatPercent(bps);
+    steps.push(
+      `${formatAmount(base, cur)} ${rule.of} × ${formatPercent(bps)}% = ${formatAmount(amount, cur)} ${cur} (rounded half-even)`,
+    );
+  }
+  if (amount <= 0n) return undefined;
+
+  if (rule.capPerCustomer !== undefined && cur === terms.currency) {
+    const used = capUsed.get(rule.id) ?? 0n;
+    const room = rule.capPerCustomer > used ? rule.capPerCustomer - used : 0n;
+    inputs.cap_per_customer = formatAmount(rule.capPerCustomer, cur);
+    if (amount > room) {
+      steps.push(
+        `cap per customer ${formatAmount(rule.capPerCustomer, cur)}: ${formatAmount(used, cur)} already earned, ${formatAmount(room, cur)} left → ${formatAmount(room, cur)}`,
+      );
+      amount = room;
+    }
+    if (amount <= 0n) return undefined;
+    capUsed.set(rule.id, used + amount);
+  }
+
+  const availableAt = addDays(e.occurredAt, terms.holdDays);
+  const capped = terms.capPerPartnerPerMonth !== undefined && cur === terms.currency;
+  const trace: AccrualTrace = {
+    program: { id: version.programId, version_id: version.id, version: version.number },
+    rule: {
+      id: rule.id,
+      ...(rule.name ? { name: rule.name } : {}),
+      event: rule.event,
+      pays: rule.flat !== undefined ? 'flat' : 'percent',
+    },
+    event: { id: e.id, external_id: e.externalId, type: e.type, occurred_at: toIso(e.occurredAt) },
+    attribution: {
+      partner_id: attribution.partnerId,
+      touch_kind: attribution.reason.touch.kind,
+      touch_ref: attribution.reason.touch.ref,
+      attributed_at: toIso(attribution.attributedAt),
+    },
+    inputs,
+    steps,
+    hold_days: terms.holdDays,
+    available_at: toIso(availableAt),
+  };
+  return {
+    key: `${e.id}:${version.programId}:${rule.id}`,
+    unit: capped
+      ? partnerMonthUnit(version.programId, attribution.partnerId, monthKey(e.occurredAt))
+      : customerUnit(attribution.customerId),
+    kind: 'accrual',
+    programId: version.programId,
+    versionId: version.id,
+    ruleId: rule.id,
+    partnerId: attribution.partnerId,
+    customerId: attribution.customerId,
+    eventId: e.id,
+    amount,
+    currency: cur,
+    occurredAt: e.occurredAt,
+    availableAt,
+    trace,
+    ...(capped ? { partnerCap: terms.capPerPartnerPerMonth } : {}),
+  };
+}
+
+/**
+ * Reverses the refunded share of every accrual a payment earned. Shares are
+ * cumulative (all refunds of the payment so far), so partial refunds round
+ * once in total and never reverse more than was earned.
+ */
+function reverse(
+  refund: TandemEvent,
+  payment: TandemEvent,
+  accruals: PaidAccrual[],
+  refunded: Map<string, { revenue: bigint; gross: bigint; full: boolean }>,
+  capUsed: Map<string, bigint>,
+  out: CustomerDerivation,
+): void {
+  if (refund.occurredAt < payment.occurredAt) return;
+  const sofar = refunded.get(payment.id) ?? { revenue: 0n, gross: 0n, full: false };
+  if (refund.revenue === undefined && refund.gross === undefined) sofar.full = true;
+  sofar.revenue += refund.revenue ?? 0n;
+  sofar.gross += refund.gross ?? 0n;
+  refunded.set(payment.id, sofar);
+
+  for (const p of accruals) {
+    const share = refundShare(p.rule.of, payment, refund, sofar);
+    const target = applyRatio(p.accrual.amount, share.num, share.den);
+    const delta = target - p.reversed;
+    if (delta <= 0n) continue;
+    p.reversed = target;
+    // Only accruals that counted against the cap give room back.
+    if (p.accrual.trace.inputs.cap_per_customer !== undefined)
+      capUsed.set(p.rule.id, (capUsed.get(p.rule.id) ?? 0n) - delta);
+    const original = p.accrual;
+    const cur = original.currency;
+    const availableAt = Math.max(refund.occurredAt, original.availableAt);
+    out.accruals.push({
+      ...original,
+      key: `${refund.id}:${original.programId}:${original.ruleId}`,
+      kind: 'reversal',
+      eventId: refund.id,
+      amount: -delta,
+      occurredAt: refund.occurredAt,
+      availableAt,
+      reverses: original.key,
+      share,
+      trace: {
+        ...original.trace,
+        event: {
+          id: refund.id,
+          external_id: refund.externalId,
+          type: refund.type,
+          occurred_at: toIso(refund.occurredAt),
+        },
+        inputs: {
+          ...original.trace.inputs,
+          original_accrual: formatAmount(original.amount, cur),
+          refunded_share: `${share.num}/${share.den}`,
+        },
+        steps: [
+          `${refund.type} of payment ${payment.externalId}: ${share.num}/${share.den} of it refunded so far`,
+          `${formatAmount(original.amount, cur)} × ${share.num}/${share.den} = ${formatAmount(target, cur)} to reverse in total; ${formatAmount(target - delta, cur)} already reversed → −${formatAmount(delta, cur)} ${cur}`,
+        ],
+        available_at: toIso(availableAt),
+        reverses: original.key,
+      },
+    });
+  }
+}
+
+function refundShare(
+  of: 'revenue' | 'gross',
+  payment: TandemEvent,
+  refund: TandemEvent,
+  sofar: { revenue: bigint; gross: bigint; full: boolean },
+): { num: bigint; den: bigint } {
+  if (sofar.full) return { num: 1n, den: 1n };
+  // Prefer the field the reward was computed on; fall back to the other one.
+  const order: ('revenue' | 'gross')[] =
+    of === 'revenue' ? ['revenue', 'gross'] : ['gross', 'revenue'];
+  for (const f of order) {
+    const total = payment[f];
+    if (refund[f] === undefined || total === undefined || total <= 0n) continue;
+    const num = sofar[f] > total ? total : sofar[f];
+    return { num, den: total };
+  }
+  return { num: 1n, den: 1n };
+}
+
+function mergeCustomerFacts(
+  facts: Record<string, string | number | boolean | undefined>,
+  e: TandemEvent,
+): void {
+  const c = e.customer;
+  if (c.side !== undefined) facts['customer.side'] = c.side;
+  if (c.country !== undefined) facts['customer.country'] = c.country;
+  if (c.segment !== undefined) facts['customer.segment'] = c.segment;
+  for (const [k, v] of Object.entries(c.attributes ?? {})) facts[`customer.attributes.${k}`] = v;
+}
+
+function eventFactsOf(e: TandemEvent): Facts {
+  const f: Record<string, string | number | boolean | undefined> = { 'event.type': e.type };
+  if (e.currency !== undefined) {
+    f['event.currency'] = e.currency;
+    if (e.revenue !== undefined) f['event.revenue'] = formatAmount(e.revenue, e.currency);
+    if (e.gross !== undefined) f['event.gross'] = formatAmount(e.gross, e.currency);
+  }
+  for (const [k, v] of Object.entries(e.attributes ?? {})) f[`event.attributes.${k}`] = v;
+  return f;
+}
+
+function formatPercent(bps: bigint): string {
+  const whole = bps / 100n;
+  const frac = bps % 100n;
+  return frac === 0n
+    ? `${whole}`
+    : `${whole}.${frac.toString().padStart(2, '0').replace(/0$/, '')}`;
+}

@@ -1,0 +1,57 @@
+/**
+ * The one error type of Tandem. Every failure a caller can act on carries a
+ * stable snake_case code from `ErrorCode`; only the HTTP layer maps codes to
+ * statuses. `details` is machine-readable (for validation: a list of issues).
+ */
+export const errorCodes = [
+  'validation_failed',
+  'invalid_json',
+  'invalid_amount',
+  'unknown_currency',
+  'unknown_event_type',
+  'occurred_at_in_future',
+  'batch_too_large',
+  'idempotency_conflict',
+  'not_found',
+  'program_not_found',
+  'program_exists',
+  'version_not_found',
+  'version_in_past',
+  'invalid_program',
+  'partner_not_found',
+  'partner_exists',
+  'partner_not_approved',
+  'invalid_partner_transition',
+  'link_not_found',
+  'code_not_found',
+  'code_taken',
+  'accrual_not_found',
+  'customer_not_found',
+  'unauthorized',
+  'forbidden',
+  'rate_limited',
+  'payload_too_large',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export class TandemError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'TandemError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isTandemError(e: unknown): e is TandemError {
+  return e instanceof TandemError;
+}

@@ -1,0 +1,46 @@
+import type { Currency } from './currency.js';
+
+export const eventTypes = ['signup', 'activation', 'payment', 'refund', 'chargeback'] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export type AttributeValue = string | number | boolean;
+
+export interface CustomerFacts {
+  side?: 'buyer' | 'seller';
+  country?: string;
+  segment?: string;
+  attributes?: Record<string, AttributeValue>;
+}
+
+/**
+ * A stored event as the engine evaluates it. `id` is Tandem's own id
+ * (`evt_…`); `externalId` is the sender's idempotency key, unique per source.
+ * Amounts are minor units of `currency`.
+ */
+export interface TandemEvent {
+  id: string;
+  source: string;
+  externalId: string;
+  type: EventType;
+  occurredAt: number;
+  customerId: string;
+  customer: CustomerFacts;
+  clickId?: string;
+  referralCode?: string;
+  coupon?: string;
+  currency?: Currency;
+  gross?: bigint;
+  revenue?: bigint;
+  /** For refunds and chargebacks: the external id of the payment (same source). */
+  paymentId?: string;
+  attributes?: Record<string, AttributeValue>;
+}
+
+/** Evaluation order inside a unit: by time, then by id, never by arrival. */
+export function compareEvents(
+  a: { occurredAt: number; id: string },
+  b: { occurredAt: number; id: string },
+): number {
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt - b.occurredAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

@@ -1,0 +1,139 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { TandemError } from '../core/errors.js';
+import { toIso } from '../core/time.js';
+import { jsonIn, jsonOut, toNumber } from '../store/values.js';
+import { audit } from './audit.js';
+import type { Deps } from './deps.js';
+import { getPartnerIn } from './partners.js';
+import { inTransaction } from './transaction.js';
+
+/**
+ * Scopes an API key can hold. `admin` allows everything; a partner key (one
+ * with a partner id) can only read that partner's own data, whatever else it
+ * claims.
+ */
+export const scopes = [
+  'admin',
+  'events:write',
+  'read',
+  'programs:write',
+  'partners:write',
+] as const;
+export type Scope = (typeof scopes)[number];
+
+export interface Principal {
+  keyId: string;
+  name: string;
+  scopes: Scope[];
+  partnerId: string | null;
+}
+
+const digest = (key: string) => createHash('sha256').update(key).digest('hex');
+
+// Verified keys are remembered briefly so ingestion does not look them up per request.
+const cache = new Map<string, { principal: Principal | undefined; until: number }>();
+const CACHE_MS = 10_000;
+
+/** Creates an API key and returns its secret once; only a hash is stored. */
+export async function createApiKey(
+  deps: Deps,
+  input: { name: string; scopes: Scope[]; partnerId?: string | undefined },
+  actor = 'system',
+): Promise<{
+  id: string;
+  key: string;
+  name: string;
+  scopes: Scope[];
+  partner_id: string | null;
+  created_at: string;
+}> {
+  const key = `tdm_${input.partnerId ? 'p' : 'a'}_${randomBytes(24).toString('base64url')}`;
+  const id = deps.ids.next('key');
+  const now = deps.clock.now();
+  await inTransaction(deps, async (tx) => {
+    if (input.partnerId) await getPartnerIn(tx, input.partnerId);
+    await tx
+      .insertInto('api_keys')
+      .values({
+        id,
+        name: input.name,
+        hash: digest(key),
+        scopes: jsonIn(input.scopes),
+        partner_id: input.partnerId ?? null,
+        created_at: now,
+        revoked_at: null,
+      })
+      .execute();
+    await audit(deps, tx, {
+      actor,
+      action: 'api_key.created',
+      subject: id,
+      data: { name: input.name, scopes: input.scopes, partner_id: input.partnerId },
+    });
+  });
+  return {
+    id,
+    key,
+    name: input.name,
+    scopes: input.scopes,
+    partner_id: input.partnerId ?? null,
+    created_at: toIso(now),
+  };
+}
+
+/** Revokes a key; it stops working on every node within the cache time (10 s). */
+export async function revokeApiKey(deps: Deps, id: string, actor = 'system'): Promise<void> {
+  await inTransaction(deps, async (tx) => {
+    const r = await tx
+      .updateTable('api_keys')
+      .set({ revoked_at: deps.clock.now() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0)
+      throw new TandemError('not_found', `no active API key ${id}`);
+    await audit(deps, tx, { actor, action: 'api_key.revoked', subject: id });
+  });
+  cache.clear();
+}
+
+/** The principal behind a bearer token, or undefined for unknown and revoked keys. */
+export async function authenticate(deps: Deps, token: string): Promise<Principal | undefined> {
+  const h = digest(token);
+  const now = Date.now();
+  const hit = cache.get(h);
+  if (hit && hit.until > now) return hit.principal;
+  const row = await deps.store.db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('hash', '=', h)
+    .executeTakeFirst();
+  const principal =
+    row && row.revoked_at === null
+      ? {
+          keyId: row.id,
+          name: row.name,
+          scopes: jsonOut<Scope[]>(row.scopes),
+          partnerId: row.partner_id,
+        }
+      : undefined;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(h, { principal, until: now + CACHE_MS });
+  return principal;
+}
+
+export async function listApiKeys(deps: Deps) {
+  const rows = await deps.store.db
+    .selectFrom('api_keys')
+    .selectAll()
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    scopes: jsonOut<Scope[]>(r.scopes),
+    partner_id: r.partner_id,
+    created_at: toIso(toNumber(r.created_at)),
+    revoked_at: r.revoked_at === null ? null : toIso(toNumber(r.revoked_at)),
+  }));
+}

@@ -1,0 +1,50 @@
+import { typeid } from 'typeid-js';
+import type { Store } from '../store/database.js';
+
+/** Where time comes from. Domain code never reads the clock itself. */
+export interface Clock {
+  now(): number;
+}
+
+/** Where ids come from: prefixed and time-sortable (`prt_01h…`). */
+export interface Ids {
+  next(prefix: string): string;
+}
+
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** Everything a use case needs, passed as one frozen object (no container). */
+export interface Deps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly log: Logger;
+  /** Secret mixed into hashed IPs and API key digests; stable per installation. */
+  readonly secret: string;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const typeidIds: Ids = { next: (prefix) => typeid(prefix).toString() };
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** A clock tests can move. */
+export function fixedClock(
+  start: number,
+): Clock & { set(t: number): void; advance(ms: number): void } {
+  let t = start;
+  return {
+    now: () => t,
+    set(v) {
+      t = v;
+    },
+    advance(ms) {
+      t += ms;
+    },
+  };
+}

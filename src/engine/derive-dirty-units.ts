@@ -1,0 +1,311 @@
+import { sql } from 'kysely';
+import type { DesiredAccrual } from '../core/accrual.js';
+import { applyPartnerCaps } from '../core/apply-partner-caps.js';
+import type { Currency } from '../core/currency.js';
+import { type CustomerDerivation, deriveCustomer } from '../core/derive-customer.js';
+import { type AccrualDelta, diffAccruals, type PostedAccrual } from '../core/diff-accruals.js';
+import type { TandemEvent } from '../core/event.js';
+import type { ClickRecord, CodeRecord } from '../core/touch.js';
+import { eventFromRow } from '../store/event-rows.js';
+import { jsonIn, jsonOut, toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
+import type { Deps } from './deps.js';
+import { markDirty } from './dirty-units.js';
+import { loadPrograms } from './load-programs.js';
+import { postDeltas } from './post-lines.js';
+import { chunks, inTransaction, type Tx } from './transaction.js';
+
+export interface DeriveResult {
+  units: number;
+  lines: number;
+}
+
+/**
+ * Drains up to `limit` dirty derivation units in one transaction: re-derives
+ * each from its stored events with the pure core functions, compares with
+ * what the ledger holds for it and posts only the difference. Customer units
+ * (`c:…`) come first; partner-month units (`pm:…`, monthly caps) are fed by
+ * them and drained after. On PostgreSQL several workers share the queue with
+ * `FOR UPDATE SKIP LOCKED`; a unit marked again while being derived stays dirty.
+ */
+export async function deriveDirtyUnits(
+  deps: Deps,
+  opts: { limit?: number } = {},
+): Promise<DeriveResult> {
+  const limit = opts.limit ?? 500;
+  return inTransaction(deps, async (tx) => {
+    const now = deps.clock.now();
+    const lock = deps.store.dialect === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+    const claimed = await sql<{ unit: string }>`
+      SELECT unit FROM dirty_units ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
+    const units = claimed.rows.map((r) => r.unit);
+    if (units.length === 0) return { units: 0, lines: 0 };
+
+    const customers = units.filter((u) => u.startsWith('c:')).map((u) => u.slice(2));
+    const partnerMonths = units.filter((u) => u.startsWith('pm:'));
+    const programs = await loadPrograms(tx);
+    const byUnit = new Map<string, AccrualDelta[]>();
+
+    if (customers.length) {
+      const derived = await deriveCustomers(tx, customers, programs);
+      const direct = new Map<string, DesiredAccrual[]>();
+      const candidates: DesiredAccrual[] = [];
+      for (const d of derived.values()) {
+        for (const a of d.accruals) {
+          if (!a.unit.startsWith('c:')) candidates.push(a);
+          else if (direct.has(a.unit)) direct.get(a.unit)?.push(a);
+          else direct.set(a.unit, [a]);
+        }
+      }
+      const unitsOfCustomers = customers.map((c) => `c:${c}`);
+      const posted = await loadPosted(tx, unitsOfCustomers);
+      for (const u of unitsOfCustomers)
+        byUnit.set(u, diffAccruals(direct.get(u) ?? [], posted.get(u) ?? []));
+      await replaceReadModels(tx, customers, derived);
+      await replaceCandidates(tx, customers, candidates, now);
+    }
+
+    if (partnerMonths.length) {
+      const cands = await loadCandidates(tx, partnerMonths);
+      const posted = await loadPosted(tx, partnerMonths);
+      for (const u of partnerMonths)
+        byUnit.set(u, diffAccruals(applyPartnerCaps(cands.get(u) ?? []), posted.get(u) ?? []));
+    }
+
+    const lines = await postDeltas(deps, tx, byUnit, now);
+    for (const part of chunks(units, 500))
+      await tx.deleteFrom('dirty_units').where('unit', 'in', part).execute();
+    return { units: units.length, lines };
+  });
+}
+
+/** Drains the queue until it is empty (or `maxRounds`); for tests, the seed and the CLI. */
+export async function deriveAll(
+  deps: Deps,
+  opts: { limit?: number; maxRounds?: number } = {},
+): Promise<DeriveResult> {
+  const total = { units: 0, lines: 0 };
+  for (let round = 0; round < (opts.maxRounds ?? 1_000_000); round++) {
+    const r = await deriveDirtyUnits(deps, opts);
+    total.units += r.units;
+    total.lines += r.lines;
+    if (r.units === 0) break;
+  }
+  return total;
+}
+
+async function deriveCustomers(
+  tx: Tx,
+  customers: string[],
+  programs: Awaited<ReturnType<typeof loadPrograms>>,
+): Promise<Map<string, CustomerDerivation>> {
+  const events = new Map<string, TandemEvent[]>();
+  const clickIds = new Set<string>();
+  const codes = new Set<string>();
+  for (const part of chunks(customers, 500)) {
+    const rows = await tx
+      .selectFrom('events')
+      .selectAll()
+      .where('customer_id', 'in', part)
+      .execute();
+    for (const r of rows) {
+      const e = eventFromRow(r);
+      const list = events.get(e.customerId);
+      if (list) list.push(e);
+      else events.set(e.customerId, [e]);
+      if (r.click_id) clickIds.add(r.click_id);
+      if (r.referral_code) codes.add(r.referral_code);
+      if (r.coupon) codes.add(r.coupon);
+    }
+  }
+  const clicks = new Map<string, ClickRecord>();
+  for (const part of chunks([...clickIds], 500)) {
+    const rows = await tx.selectFrom('clicks').selectAll().where('id', 'in', part).execute();
+    for (const c of rows) {
+      clicks.set(c.id, {
+        id: c.id,
+        linkId: c.link_id,
+        programId: c.program_id,
+        partnerId: c.partner_id,
+        occurredAt: toNumber(c.occurred_at),
+        bot: toBool(c.bot),
+      });
+    }
+  }
+  const codeRecords = new Map<string, CodeRecord>();
+  for (const part of chunks([...codes], 500)) {
+    const rows = await tx.selectFrom('codes').selectAll().where('code', 'in', part).execute();
+    for (const c of rows) {
+      codeRecords.set(c.code, {
+        code: c.display,
+        kind: c.kind as CodeRecord['kind'],
+        programId: c.program_id,
+        partnerId: c.partner_id,
+        createdAt: toNumber(c.created_at),
+        disabledAt: toOptionalNumber(c.disabled_at),
+      });
+    }
+  }
+  const out = new Map<string, CustomerDerivation>();
+  for (const customerId of customers) {
+    out.set(
+      customerId,
+      deriveCustomer({
+        customerId,
+        events: events.get(customerId) ?? [],
+        clicks,
+        codes: codeRecords,
+        programs,
+      }),
+    );
+  }
+  return out;
+}
+
+/** The net of posted lines per accrual identity, per unit. */
+async function loadPosted(tx: Tx, units: string[]): Promise<Map<string, PostedAccrual[]>> {
+  const acc = new Map<string, Map<string, PostedAccrual>>();
+  for (const part of chunks(units, 500)) {
+    const rows = await tx
+      .selectFrom('accrual_lines')
+      .selectAll()
+      .where('unit', 'in', part)
+      .execute();
+    for (const r of rows) {
+      const perUnit = acc.get(r.unit) ?? new Map<string, PostedAccrual>();
+      acc.set(r.unit, perUnit);
+      const availableAt = toNumber(r.available_at);
+      const id = `${r.key}|${r.partner_id}|${r.currency}|${availableAt}`;
+      const prior = perUnit.get(id);
+      if (prior) {
+        prior.amount += toBigInt(r.amount);
+        continue;
+      }
+      perUnit.set(id, {
+        key: r.key,
+        partnerId: r.partner_id,
+        currency: r.currency as Currency,
+        availableAt,
+        amount: toBigInt(r.amount),
+        programId: r.program_id,
+        customerId: r.customer_id,
+        eventId: r.event_id,
+        ruleId: r.rule_id,
+        versionId: r.version_id,
+        occurredAt: toNumber(r.occurred_at),
+      });
+    }
+  }
+  const out = new Map<string, PostedAccrual[]>();
+  for (const [u, m] of acc) out.set(u, [...m.values()]);
+  return out;
+}
+
+/** Attributions and conversions are read models: replaced wholesale per customer. */
+async function replaceReadModels(
+  tx: Tx,
+  customers: string[],
+  derived: Map<string, CustomerDerivation>,
+): Promise<void> {
+  for (const part of chunks(customers, 500)) {
+    await tx.deleteFrom('attributions').where('customer_id', 'in', part).execute();
+    await tx.deleteFrom('conversions').where('customer_id', 'in', part).execute();
+  }
+  const attributions = [...derived.values()].flatMap((d) => d.attributions);
+  const conversions = [...derived.values()].flatMap((d) => d.conversions);
+  for (const part of chunks(attributions, 300)) {
+    await tx
+      .insertInto('attributions')
+      .values(
+        part.map((a) => ({
+          program_id: a.programId,
+          customer_id: a.customerId,
+          partner_id: a.partnerId,
+          event_id: a.eventId,
+          version_id: a.versionId,
+          attributed_at: a.attributedAt,
+          reason: jsonIn(a.reason),
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(conversions, 500)) {
+    await tx
+      .insertInto('conversions')
+      .values(
+        part.map((c) => ({
+          event_id: c.eventId,
+          program_id: c.programId,
+          partner_id: c.partnerId,
+          customer_id: c.customerId,
+          type: c.type,
+          occurred_at: c.occurredAt,
+          currency: c.currency ?? null,
+          revenue: c.revenue,
+        })),
+      )
+      .execute();
+  }
+}
+
+/**
+ * Candidates for monthly-capped units are stored per customer, and every
+ * partner-month they enter or leave is marked dirty so its cap is re-applied.
+ */
+async function replaceCandidates(
+  tx: Tx,
+  customers: string[],
+  candidates: DesiredAccrual[],
+  now: number,
+): Promise<void> {
+  const touched = new Set<string>(candidates.map((c) => c.unit));
+  for (const part of chunks(customers, 500)) {
+    const old = await tx
+      .selectFrom('accrual_candidates')
+      .select('unit')
+      .distinct()
+      .where('customer_id', 'in', part)
+      .execute();
+    for (const o of old) touched.add(o.unit);
+    await tx.deleteFrom('accrual_candidates').where('customer_id', 'in', part).execute();
+  }
+  for (const part of chunks(candidates, 300)) {
+    await tx
+      .insertInto('accrual_candidates')
+      .values(
+        part.map((c) => ({ key: c.key, unit: c.unit, customer_id: c.customerId, data: jsonIn(c) })),
+      )
+      .execute();
+  }
+  if (touched.size) await markDirty(tx, touched, now);
+}
+
+async function loadCandidates(tx: Tx, units: string[]): Promise<Map<string, DesiredAccrual[]>> {
+  const out = new Map<string, DesiredAccrual[]>();
+  for (const part of chunks(units, 500)) {
+    const rows = await tx
+      .selectFrom('accrual_candidates')
+      .select(['unit', 'data'])
+      .where('unit', 'in', part)
+      .execute();
+    for (const r of rows) {
+      const raw = jsonOut<Record<string, unknown>>(r.data);
+      const c = {
+        ...raw,
+        amount: BigInt(raw.amount as string),
+        ...(raw.partnerCap !== undefined ? { partnerCap: BigInt(raw.partnerCap as string) } : {}),
+        ...(raw.share
+          ? {
+              share: {
+                num: BigInt((raw.share as { num: string }).num),
+                den: BigInt((raw.share as { den: string }).den),
+              },
+            }
+          : {}),
+      } as unknown as DesiredAccrual;
+      const list = out.get(r.unit);
+      if (list) list.push(c);
+      else out.set(r.unit, [c]);
+    }
+  }
+  return out;
+}

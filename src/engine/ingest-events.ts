@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { customerUnit } from '../core/accrual.js';
+import { type ErrorCode, type Issue, TandemError } from '../core/errors.js';
+import { canonicalEvent, type IncomingEvent, parseEventInput } from '../core/event-input.js';
+import { eventToRow } from '../store/event-rows.js';
+import type { Deps } from './deps.js';
+import { markDirty } from './dirty-units.js';
+import { chunks, inTransaction } from './transaction.js';
+
+export const MAX_BATCH = 1000;
+
+export type IngestItemResult =
+  | { index: number; id: string | null; status: 'accepted' | 'duplicate'; event_id: string }
+  | {
+      index: number;
+      id: string | null;
+      status: 'rejected';
+      error: { code: ErrorCode; message: string; issues: Issue[] };
+    };
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  results: IngestItemResult[];
+}
+
+const hashOf = (e: IncomingEvent) => createHash('sha256').update(canonicalEvent(e)).digest('hex');
+const keyOf = (source: string, id: string) => `${source}\u0000${id}`;
+
+/**
+ * Stores a batch of events, each once under its idempotency key (source +
+ * id), and marks the customers they concern for derivation. Answers per item:
+ * `accepted` (stored now), `duplicate` (same key, same content: no new
+ * effect), or `rejected` with a code — `idempotency_conflict` for the same key
+ * with different content, or a validation code. A rejected item writes
+ * nothing; the others are stored in one transaction.
+ *
+ * Errors (whole batch): `batch_too_large`.
+ */
+export async function ingestEvents(
+  deps: Deps,
+  raws: readonly unknown[],
+  opts: { source?: string } = {},
+): Promise<IngestResult> {
+  if (raws.length > MAX_BATCH) {
+    throw new TandemError(
+      'batch_too_large',
+      `a batch holds at most ${MAX_BATCH} events; got ${raws.length}`,
+    );
+  }
+  const now = deps.clock.now();
+  const results: IngestItemResult[] = new Array(raws.length);
+  const fresh = new Map<
+    string,
+    { index: number; event: IncomingEvent; hash: string; id: string }
+  >();
+  const sameBatchDuplicates: { index: number; key: string; hash: string }[] = [];
+
+  raws.forEach((raw, index) => {
+    const externalId =
+      typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : null;
+    const withSource =
+      opts.source && raw && typeof raw === 'object' && !('source' in raw)
+        ? { ...raw, source: opts.source }
+        : raw;
+    const parsed = parseEventInput(withSource, now);
+    if (!parsed.ok) {
+      results[index] = {
+        index,
+        id: externalId,
+        status: 'rejected',
+        error: { code: parsed.code, message: parsed.message, issues: parsed.issues },
+      };
+      return;
+    }
+    const hash = hashOf(parsed.event);
+    const key = keyOf(parsed.event.source, parsed.event.externalId);
+    if (fresh.has(key)) sameBatchDuplicates.push({ index, key, hash });
+    else fresh.set(key, { index, event: parsed.event, hash, id: deps.ids.next('evt') });
+  });
+
+  if (fresh.size > 0) {
+    await inTransaction(deps, async (tx) => {
+      const items = [...fresh.values()];
+      const existing = new Map<string, { id: string; hash: string }>();
+      for (const part of chunks(items, 500)) {
+        const rows = await tx
+          .selectFrom('events')
+          .select(['id', 'source', 'external_id', 'content_hash'])
+          .where(
+            'external_id',
+            'in',
+            part.map((i) => i.event.externalId),
+          )
+          .execute();
+        for (const r of rows)
+          existing.set(keyOf(r.source, r.external_id), { id: r.id, hash: r.content_hash });
+      }
+      const toInsert = items.filter(
+        (i) => !existing.has(keyOf(i.event.source, i.event.externalId)),
+      );
+      const inserted = new Set<string>();
+      for (const part of chunks(toInsert, 200)) {
+        const rows = await tx
+          .insertInto('events')
+          .values(part.map((i) => eventToRow(i.event, i.id, now, i.hash)))
+          // A concurrent request may have stored the same key a moment ago.
+          .onConflict((oc) => oc.columns(['source', 'external_id']).doNothing())
+          .returning('id')
+          .execute();
+        for (const r of rows) inserted.add(r.id);
+      }
+      const raced = toInsert.filter((i) => !inserted.has(i.id));
+      if (raced.length) {
+        const rows = await tx
+          .selectFrom('events')
+          .select(['id', 'source', 'external_id', 'content_hash'])
+          .where(
+            'external_id',
+            'in',
+            raced.map((i) => i.event.externalId),
+          )
+          .execute();
+        for (const r of rows)
+          existing.set(keyOf(r.source, r.external_id), { id: r.id, hash: r.content_hash });
+      }
+      for (const i of items) {
+        if (inserted.has(i.id)) {
+          results[i.index] = {
+            index: i.index,
+            id: i.event.externalId,
+            status: 'accepted',
+            event_id: i.id,
+          };
+          continue;
+        }
+        const prior = existing.get(keyOf(i.event.source, i.event.externalId));
+        results[i.index] = classify(i.index, i.event.externalId, i.hash, prior);
+      }
+      const units = toInsert
+        .filter((i) => inserted.has(i.id))
+        .map((i) => customerUnit(i.event.customerId));
+      await markDirty(tx, units, now);
+    });
+  }
+
+  for (const d of sameBatchDuplicates) {
+    const first = fresh.get(d.key);
+    const firstResult = first ? results[first.index] : undefined;
+    const eventId =
+      firstResult && firstResult.status !== 'rejected' ? firstResult.event_id : undefined;
+    const externalId = first?.event.externalId ?? null;
+    results[d.index] =
+      first && eventId && first.hash === d.hash
+        ? { index: d.index, id: externalId, status: 'duplicate', event_id: eventId }
+        : classify(
+            d.index,
+            externalId,
+            d.hash,
+            eventId ? { id: eventId, hash: first?.hash ?? '' } : undefined,
+          );
+  }
+
+  let accepted = 0;
+  let duplicates = 0;
+  let rejected = 0;
+  for (const r of results) {
+    if (r.status === 'accepted') accepted++;
+    else if (r.status === 'duplicate') duplicates++;
+    else rejected++;
+  }
+  return { accepted, duplicates, rejected, results };
+}
+
+function classify(
+  index: number,
+  id: string | null,
+  hash: string,
+  prior: { id: string; hash: string } | undefined,
+): IngestItemResult {
+  if (prior && prior.hash === hash) return { index, id, status: 'duplicate', event_id: prior.id };
+  return {
+    index,
+    id,
+    status: 'rejected',
+    error: {
+      code: 'idempotency_conflict',
+      message: `an event with id "${id}" was already received with different content`,
+      issues: [{ path: 'id', message: 'already used for different content' }],
+    },
+  };
+}

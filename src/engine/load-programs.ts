@@ -1,0 +1,35 @@
+import { compileTerms, type ProgramTerms, parseTerms } from '../core/program-terms.js';
+import type { ProgramVersion, ProgramWithVersions } from '../core/program-version.js';
+import { jsonOut, toBool, toNumber } from '../store/values.js';
+import type { Db, Tx } from './transaction.js';
+
+// Versions are immutable once published, so compiled terms can be kept by id.
+const compiled = new Map<string, ProgramTerms>();
+
+/** Every program with all its published versions, terms compiled for evaluation. */
+export async function loadPrograms(db: Db | Tx): Promise<ProgramWithVersions[]> {
+  const [programs, versions] = await Promise.all([
+    db.selectFrom('programs').select(['id', 'key']).orderBy('id').execute(),
+    db.selectFrom('program_versions').selectAll().orderBy('program_id').orderBy('number').execute(),
+  ]);
+  const byProgram = new Map<string, ProgramVersion[]>();
+  for (const v of versions) {
+    let terms = compiled.get(v.id);
+    if (!terms) {
+      terms = compileTerms(parseTerms(jsonOut(v.document)));
+      compiled.set(v.id, terms);
+    }
+    const list = byProgram.get(v.program_id) ?? [];
+    list.push({
+      id: v.id,
+      programId: v.program_id,
+      number: toNumber(v.number),
+      effectiveFrom: toNumber(v.effective_from),
+      publishedAt: toNumber(v.published_at),
+      correction: toBool(v.correction),
+      terms,
+    });
+    byProgram.set(v.program_id, list);
+  }
+  return programs.map((p) => ({ id: p.id, key: p.key, versions: byProgram.get(p.id) ?? [] }));
+}

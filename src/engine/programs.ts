@@ -1,0 +1,217 @@
+import { TandemError } from '../core/errors.js';
+import { type ProgramTermsDocument, validateTerms } from '../core/program-terms.js';
+import { toIso } from '../core/time.js';
+import { jsonIn, jsonOut, toBool, toNumber } from '../store/values.js';
+import { audit } from './audit.js';
+import type { Deps } from './deps.js';
+import { markCustomersWithEventsSince } from './dirty-units.js';
+import { type Db, inTransaction, type Tx } from './transaction.js';
+
+export interface ProgramView {
+  id: string;
+  key: string;
+  name: string;
+  created_at: string;
+  current_version: number | null;
+  versions: VersionView[];
+}
+
+export interface VersionView {
+  id: string;
+  number: number;
+  effective_from: string;
+  published_at: string;
+  correction: boolean;
+  reason: string | null;
+  terms: ProgramTermsDocument;
+}
+
+/**
+ * Creates a program (terms come as versions). Errors: `program_exists` when
+ * the key is taken.
+ */
+export async function createProgram(
+  deps: Deps,
+  input: { key: string; name: string },
+  actor = 'system',
+): Promise<ProgramView> {
+  return inTransaction(deps, async (tx) => {
+    const taken = await tx
+      .selectFrom('programs')
+      .select('id')
+      .where('key', '=', input.key)
+      .executeTakeFirst();
+    if (taken)
+      throw new TandemError('program_exists', `a program with key "${input.key}" exists`, {
+        id: taken.id,
+      });
+    const id = deps.ids.next('prg');
+    await tx
+      .insertInto('programs')
+      .values({ id, key: input.key, name: input.name, created_at: deps.clock.now() })
+      .execute();
+    await audit(deps, tx, { actor, action: 'program.created', subject: id, data: input });
+    return (await getProgramIn(tx, id, deps.clock.now())) as ProgramView;
+  });
+}
+
+export interface PublishInput {
+  program: string;
+  effectiveFrom: number;
+  terms: unknown;
+  correction?: boolean;
+  reason?: string;
+}
+
+/**
+ * Publishes a new immutable version of a program's terms. A version cannot
+ * take effect before it is published, unless it is marked as a correction
+ * (with a reason), which is recorded in the audit log and re-derives only the
+ * customers with events on or after its effective date.
+ *
+ * Errors: `program_not_found`, `invalid_program` (details.issues lists every
+ * problem by path), `version_in_past`, `validation_failed` (correction without a reason).
+ */
+export async function publishVersion(
+  deps: Deps,
+  input: PublishInput,
+  actor = 'system',
+): Promise<VersionView> {
+  const checked = validateTerms(input.terms);
+  if (!checked.ok) {
+    throw new TandemError('invalid_program', 'the program terms are invalid', {
+      issues: checked.issues,
+    });
+  }
+  const now = deps.clock.now();
+  if (input.effectiveFrom < now && !input.correction) {
+    throw new TandemError(
+      'version_in_past',
+      `effective_from ${toIso(input.effectiveFrom)} is before now (${toIso(now)}); publish it as a correction with a reason to change the past`,
+    );
+  }
+  if (input.correction && !input.reason?.trim()) {
+    throw new TandemError('validation_failed', 'a correction needs a reason', {
+      issues: [{ path: 'reason', message: 'required for a correction' }],
+    });
+  }
+  return inTransaction(deps, async (tx) => {
+    const program = await findProgram(tx, input.program);
+    const last = await tx
+      .selectFrom('program_versions')
+      .select((eb) => eb.fn.max('number').as('n'))
+      .where('program_id', '=', program.id)
+      .executeTakeFirst();
+    const number = (last?.n === null || last?.n === undefined ? 0 : toNumber(last.n)) + 1;
+    const id = deps.ids.next('ver');
+    await tx
+      .insertInto('program_versions')
+      .values({
+        id,
+        program_id: program.id,
+        number,
+        effective_from: input.effectiveFrom,
+        published_at: now,
+        correction: input.correction ? 1 : 0,
+        reason: input.reason ?? null,
+        document: jsonIn(checked.document),
+      })
+      .execute();
+    // Only events on or after the effective date can change; normally there are none.
+    const marked = await markCustomersWithEventsSince(tx, input.effectiveFrom, now);
+    await audit(deps, tx, {
+      actor,
+      action: input.correction ? 'program.correction_published' : 'program.version_published',
+      subject: program.id,
+      data: {
+        version_id: id,
+        number,
+        effective_from: toIso(input.effectiveFrom),
+        reason: input.reason,
+        rederive: marked,
+      },
+    });
+    return {
+      id,
+      number,
+      effective_from: toIso(input.effectiveFrom),
+      published_at: toIso(now),
+      correction: !!input.correction,
+      reason: input.reason ?? null,
+      terms: checked.document,
+    };
+  });
+}
+
+export async function findProgram(
+  db: Db | Tx,
+  idOrKey: string,
+): Promise<{ id: string; key: string; name: string }> {
+  const p = await db
+    .selectFrom('programs')
+    .select(['id', 'key', 'name'])
+    .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
+    .executeTakeFirst();
+  if (!p) throw new TandemError('program_not_found', `no program "${idOrKey}"`);
+  return p;
+}
+
+export async function getProgram(deps: Deps, idOrKey: string): Promise<ProgramView> {
+  const p = await findProgram(deps.store.db, idOrKey);
+  return (await getProgramIn(deps.store.db, p.id, deps.clock.now())) as ProgramView;
+}
+
+export async function listPrograms(deps: Deps): Promise<ProgramView[]> {
+  const rows = await deps.store.db
+    .selectFrom('programs')
+    .select('id')
+    .orderBy('created_at')
+    .execute();
+  const out: ProgramView[] = [];
+  for (const r of rows)
+    out.push((await getProgramIn(deps.store.db, r.id, deps.clock.now())) as ProgramView);
+  return out;
+}
+
+async function getProgramIn(
+  db: Db | Tx,
+  id: string,
+  now: number,
+): Promise<ProgramView | undefined> {
+  const p = await db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!p) return undefined;
+  const versions = await db
+    .selectFrom('program_versions')
+    .selectAll()
+    .where('program_id', '=', id)
+    .orderBy('number')
+    .execute();
+  const views: VersionView[] = versions.map((v) => ({
+    id: v.id,
+    number: toNumber(v.number),
+    effective_from: toIso(toNumber(v.effective_from)),
+    published_at: toIso(toNumber(v.published_at)),
+    correction: toBool(v.correction),
+    reason: v.reason,
+    terms: jsonOut(v.document),
+  }));
+  let current: VersionView | undefined;
+  for (const v of views) {
+    const from = Date.parse(v.effective_from);
+    if (from > now) continue;
+    if (
+      !current ||
+      from > Date.parse(current.effective_from) ||
+      (from === Date.parse(current.effective_from) && v.number > current.number)
+    )
+      current = v;
+  }
+  return {
+    id: p.id,
+    key: p.key,
+    name: p.name,
+    created_at: toIso(toNumber(p.created_at)),
+    current_version: current?.number ?? null,
+    versions: views,
+  };
+}

@@ -1,0 +1,81 @@
+import type { Deps } from './deps.js';
+import { deriveDirtyUnits } from './derive-dirty-units.js';
+import { releaseHolds } from './release-holds.js';
+
+export interface Worker {
+  /** Wakes the worker now (after an ingest) instead of at the next tick. */
+  poke(): void;
+  /** Resolves when the queue was empty at least once after the call. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The background loop: drains dirty derivation units, then releases due
+ * holds, then sleeps until poked or `intervalMs` passes. Errors are logged
+ * and retried; they never stop the loop.
+ */
+export function startWorker(
+  deps: Deps,
+  opts: { intervalMs?: number; batch?: number } = {},
+): Worker {
+  const interval = opts.intervalMs ?? 1000;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let idleWaiters: (() => void)[] = [];
+  let poked = false;
+
+  const loop = async () => {
+    while (!stopped) {
+      poked = false;
+      try {
+        for (;;) {
+          const r = await deriveDirtyUnits(deps, { limit: opts.batch ?? 500 });
+          if (r.units === 0 || stopped) break;
+        }
+        while (!stopped && (await releaseHolds(deps)).released > 0) {}
+      } catch (e) {
+        deps.log.error({ err: e }, 'worker iteration failed; retrying');
+        await sleep(interval);
+      }
+      if (!poked) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const w of waiters) w();
+      }
+      if (stopped) break;
+      if (!poked) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, interval);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  };
+  const running = loop();
+  return {
+    poke() {
+      poked = true;
+      wake?.();
+    },
+    idle() {
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        poked = true;
+        wake?.();
+      });
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+      for (const w of idleWaiters) w();
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,20 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { Store } from './database.js';
+import { initial } from './migrations/0001-initial.js';
+
+function migrations(store: Store): Record<string, Migration> {
+  return { '0001-initial': initial(store.dialect) };
+}
+
+/** Brings the schema up to date; safe to call from several nodes at once (Kysely locks). */
+export async function migrate(store: Store): Promise<{ applied: string[] }> {
+  const migrator = new Migrator({
+    db: store.db as unknown as Kysely<unknown>,
+    provider: { getMigrations: async () => migrations(store) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return {
+    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * Row types as Kysely sees them. Integers come back as `bigint` in both
+ * dialects (better-sqlite3 with safe integers; pg with an int8 parser), except
+ * PostgreSQL `integer` columns, hence `Int`. JSON columns are text in SQLite
+ * and jsonb in PostgreSQL: always go through `json.ts`.
+ */
+export type Int = bigint | number;
+export type Json = unknown;
+export type Bool = bigint | number | boolean;
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  hash: string;
+  scopes: Json;
+  partner_id: string | null;
+  created_at: Int;
+  revoked_at: Int | null;
+}
+export interface IdempotencyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: Int;
+  body: string;
+  created_at: Int;
+}
+export interface AuditLogTable {
+  id: string;
+  at: Int;
+  actor: string;
+  action: string;
+  subject: string;
+  data: Json;
+}
+export interface ProgramsTable {
+  id: string;
+  key: string;
+  name: string;
+  created_at: Int;
+}
+export interface ProgramVersionsTable {
+  id: string;
+  program_id: string;
+  number: Int;
+  effective_from: Int;
+  published_at: Int;
+  correction: Bool;
+  reason: string | null;
+  document: Json;
+}
+export interface PartnersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  kinds: Json;
+  status: string;
+  status_reason: string | null;
+  created_at: Int;
+  updated_at: Int;
+}
+export interface EnrollmentsTable {
+  program_id: string;
+  partner_id: string;
+  created_at: Int;
+}
+export interface LinksTable {
+  id: string;
+  code: string;
+  partner_id: string;
+  program_id: string;
+  destination: string;
+  created_at: Int;
+  disabled_at: Int | null;
+}
+export interface CodesTable {
+  code: string;
+  display: string;
+  kind: string;
+  partner_id: string;
+  program_id: string;
+  created_at: Int;
+  disabled_at: Int | null;
+}
+export interface ClicksTable {
+  id: string;
+  link_id: string;
+  partner_id: string;
+  program_id: string;
+  occurred_at: Int;
+  ip_hash: string | null;
+  user_agent: string | null;
+  referer: string | null;
+  bot: Bool;
+}
+export interface EventsTable {
+  id: string;
+  source: string;
+  external_id: string;
+  type: string;
+  occurred_at: Int;
+  received_at: Int;
+  customer_id: string;
+  click_id: string | null;
+  referral_code: string | null;
+  coupon: string | null;
+  currency: string | null;
+  gross: Int | null;
+  revenue: Int | null;
+  payment_id: string | null;
+  body: Json;
+  content_hash: string;
+}
+export interface DirtyUnitsTable {
+  unit: string;
+  marked_at: Int;
+}
+export interface AttributionsTable {
+  program_id: string;
+  customer_id: string;
+  partner_id: string;
+  event_id: string;
+  version_id: string;
+  attributed_at: Int;
+  reason: Json;
+}
+export interface ConversionsTable {
+  event_id: string;
+  program_id: string;
+  partner_id: string;
+  customer_id: string;
+  type: string;
+  occurred_at: Int;
+  currency: string | null;
+  revenue: Int;
+}
+export interface AccrualCandidatesTable {
+  key: string;
+  unit: string;
+  customer_id: string;
+  data: Json;
+}
+export interface LedgerTransactionsTable {
+  id: string;
+  kind: string;
+  unit: string | null;
+  created_at: Int;
+  memo: string | null;
+}
+export interface LedgerEntriesTable {
+  id: Int;
+  tx_id: string;
+  account: string;
+  currency: string;
+  amount: Int;
+  line_id: string | null;
+  created_at: Int;
+}
+export interface AccrualLinesTable {
+  id: string;
+  tx_id: string;
+  key: string;
+  unit: string;
+  kind: string;
+  program_id: string;
+  version_id: string;
+  rule_id: string;
+  partner_id: string;
+  customer_id: string;
+  event_id: string;
+  amount: Int;
+  currency: string;
+  occurred_at: Int;
+  available_at: Int;
+  created_at: Int;
+  trace: Json;
+}
+export interface HoldQueueTable {
+  line_id: string;
+  partner_id: string;
+  amount: Int;
+  currency: string;
+  available_at: Int;
+}
+export interface ReleasesTable {
+  line_id: string;
+  tx_id: string;
+  released_at: Int;
+}
+
+export interface Schema {
+  settings: SettingsTable;
+  api_keys: ApiKeysTable;
+  idempotency: IdempotencyTable;
+  audit_log: AuditLogTable;
+  programs: ProgramsTable;
+  program_versions: ProgramVersionsTable;
+  partners: PartnersTable;
+  enrollments: EnrollmentsTable;
+  links: LinksTable;
+  codes: CodesTable;
+  clicks: ClicksTable;
+  events: EventsTable;
+  dirty_units: DirtyUnitsTable;
+  attributions: AttributionsTable;
+  conversions: ConversionsTable;
+  accrual_candidates: AccrualCandidatesTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: Omit<LedgerEntriesTable, 'id'> & { id?: Int };
+  accrual_lines: AccrualLinesTable;
+  hold_queue: HoldQueueTable;
+  releases: ReleasesTable;
+}
+
+/** Tables that form the ledger: append-only, enforced by triggers. */
+export const ledgerTables = [
+  'ledger_transactions',
+  'ledger_entries',
+  'accrual_lines',
+  'releases',
+] as const;
