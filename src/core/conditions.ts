@@ -101,7 +101,7 @@ export function evaluateCondition(c: Condition, facts: Facts): boolean {
       return actual === undefined || !(c.value as Scalar[]).some((v) => same(actual, v));
     default: {
       if (actual === undefined || !isNumeric(actual)) return false;
-      const cmp = compareDecimal(String(actual), String(c.value));
+      const cmp = compareDecimal(decimalText(actual), decimalText(c.value as Scalar));
       if (c.op === 'gt') return cmp > 0;
       if (c.op === 'gte') return cmp >= 0;
       if (c.op === 'lt') return cmp < 0;
@@ -112,9 +112,18 @@ export function evaluateCondition(c: Condition, facts: Facts): boolean {
 
 function same(a: Scalar, b: Scalar): boolean {
   if (typeof a === 'number' || typeof b === 'number') {
-    return isNumeric(a) && isNumeric(b) && compareDecimal(String(a), String(b)) === 0;
+    return isNumeric(a) && isNumeric(b) && compareDecimal(decimalText(a), decimalText(b)) === 0;
   }
   return String(a) === String(b);
+}
+
+/** A number as plain decimal text: String() would write 1e21 or 1e-7, which are not decimals. */
+function decimalText(v: Scalar): string {
+  if (typeof v !== 'number') return String(v);
+  const s = String(v);
+  if (!/e/i.test(s)) return s;
+  if (Math.abs(v) >= 1) return BigInt(v).toString();
+  return v.toFixed(20).replace(/0+$/, '');
 }
 
 /** Exact comparison of two decimal strings (no floats: "0.1" + "0.2" problems stay out). */

@@ -142,6 +142,7 @@ function deriveProgram(
   const refunded = new Map<string, { revenue: bigint; gross: bigint; full: boolean }>();
   const payments = new Map<string, TandemEvent>();
   const facts: Record<string, string | number | boolean | undefined> = {};
+  const converted = new Set<string>();
 
   for (const e of events) {
     mergeCustomerFacts(facts, e);
@@ -162,7 +163,13 @@ function deriveProgram(
       };
       out.attributions.push(attribution);
     }
-    const signed = e.type === 'refund' || e.type === 'chargeback' ? -1n : 1n;
+    const isReversal = e.type === 'refund' || e.type === 'chargeback';
+    const payment =
+      isReversal && e.paymentId ? payments.get(`${e.source}\u0000${e.paymentId}`) : undefined;
+    // A refund counts against the partner only if its payment counted for them.
+    if (isReversal && !(payment && converted.has(payment.id))) continue;
+    if (e.type === 'payment') converted.add(e.id);
+    const signed = isReversal ? -1n : 1n;
     out.conversions.push({
       eventId: e.id,
       programId: program.id,
@@ -174,11 +181,9 @@ function deriveProgram(
       revenue: signed * (e.revenue ?? 0n),
     });
 
-    if (e.type === 'refund' || e.type === 'chargeback') {
-      const payment = e.paymentId ? payments.get(`${e.source}\u0000${e.paymentId}`) : undefined;
-      // A refund of a payment we have not seen (yet) earns nothing back; when
-      // the payment arrives, the unit is re-derived and the refund applies.
-      if (!payment) continue;
+    // A refund of a payment we have not seen (yet) was skipped above; when the
+    // payment arrives, the unit is re-derived and the refund applies.
+    if (isReversal && payment) {
       reverse(e, payment, paid.get(payment.id) ?? [], refunded, capUsed, out);
       continue;
     }

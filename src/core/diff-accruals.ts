@@ -54,9 +54,9 @@ export function diffAccruals(
   out.sort((a, b) => {
     const x = a.desired ?? a.posted;
     const y = b.desired ?? b.posted;
-    return (
-      (x?.occurredAt ?? 0) - (y?.occurredAt ?? 0) || ((x?.key ?? '') < (y?.key ?? '') ? -1 : 1)
-    );
+    const kx = x?.key ?? '';
+    const ky = y?.key ?? '';
+    return (x?.occurredAt ?? 0) - (y?.occurredAt ?? 0) || (kx < ky ? -1 : kx > ky ? 1 : 0);
   });
   return out;
 }

@@ -31,6 +31,7 @@ export const errorCodes = [
   'forbidden',
   'rate_limited',
   'payload_too_large',
+  'unsupported_media_type',
   'internal_error',
 ] as const;
 

@@ -36,11 +36,24 @@ export interface TandemEvent {
   attributes?: Record<string, AttributeValue>;
 }
 
-/** Evaluation order inside a unit: by time, then by id, never by arrival. */
+// At the same instant, an event's cause comes before its effect: a refund
+// stamped with its payment's time still finds the payment.
+const TYPE_RANK: Record<string, number> = {
+  signup: 0,
+  activation: 1,
+  payment: 2,
+  refund: 3,
+  chargeback: 4,
+};
+
+/** Evaluation order inside a unit: by time, then cause before effect, then id — never by arrival. */
 export function compareEvents(
-  a: { occurredAt: number; id: string },
-  b: { occurredAt: number; id: string },
+  a: { occurredAt: number; id: string; type?: string },
+  b: { occurredAt: number; id: string; type?: string },
 ): number {
   if (a.occurredAt !== b.occurredAt) return a.occurredAt - b.occurredAt;
+  const ra = TYPE_RANK[a.type ?? ''] ?? 9;
+  const rb = TYPE_RANK[b.type ?? ''] ?? 9;
+  if (ra !== rb) return ra - rb;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -34,7 +34,7 @@ const ruleId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
 
 const percent = z
   .number()
-  .gt(0, { message: 'must be > 0' })
+  .gte(0.01, { message: 'must be ≥ 0.01' })
   .lte(100, { message: 'must be ≤ 100' })
   .refine(
     (p) => Number.isInteger(Math.round(p * 100)) && Math.abs(p * 100 - Math.round(p * 100)) < 1e-9,

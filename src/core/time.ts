@@ -54,5 +54,11 @@ export function parseInstant(text: string): number | undefined {
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
   const normalized = text.length === 10 ? `${text}T00:00:00Z` : hasZone ? text : `${text}Z`;
   const ms = Date.parse(normalized.replace(' ', 'T'));
-  return Number.isFinite(ms) ? ms : undefined;
+  if (!Number.isFinite(ms)) return undefined;
+  // Date.parse rolls 2026-02-30 over to March 2; a calendar date must exist as written.
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const check = new Date(Date.UTC(y, m - 1, d));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d)
+    return undefined;
+  return ms;
 }
