@@ -375,7 +375,7 @@ describe('deriveCustomer: refunds', () => {
   // occurred_at are evaluated in id order, and a refund evaluated before its payment finds
   // no payment and is skipped for good. Date-only times ("2026-02-10") make ties common, and
   // time-sortable ids follow arrival order, so the ledger depends on delivery order
-  // (DESIGN invariant 4). Remove `.fails` once payments precede their refunds at equal times.
+  // (DESIGN invariant 4). Payments now precede their refunds at equal times.
   it('a refund at the same instant as its payment reverses it whatever the ids', () => {
     const r = derive([
       signup('2026-01-05', { clickId: 'clk_P' }),

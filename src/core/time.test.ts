@@ -106,8 +106,8 @@ describe('parseInstant', () => {
   });
 
   // Regression (time.ts parseInstant): Date.parse rolls impossible calendar days over, so
-  // "2026-02-30" is accepted as 2026-03-02 and an event is stored two days off. Remove
-  // `.fails` once parseInstant checks the day against the month.
+  // "2026-02-30" was accepted as 2026-03-02 and an event stored two days off; parseInstant
+  // now checks the day against the month.
   it('rejects impossible calendar days such as 2026-02-30', () => {
     expect(parseInstant('2026-02-30')).toBeUndefined();
     expect(parseInstant('2026-04-31T10:00:00Z')).toBeUndefined();

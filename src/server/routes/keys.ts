@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  createApiKey,
+  listApiKeys,
+  type Principal,
+  revokeApiKey,
+  scopes,
+} from '../../engine/api-keys.js';
+import type { Deps } from '../../engine/deps.js';
+import { requireScope } from '../auth.js';
+
+const principal = (r: { principal: unknown }) => r.principal as Principal;
+
+export function keyRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/v1/api-keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        summary:
+          'Create an API key (the secret is shown once). With partner_id: a key that reads only that partner',
+        body: z
+          .object({
+            name: z.string().min(1).max(200),
+            scopes: z.array(z.enum(scopes)).min(1).default(['read']),
+            partner_id: z.string().optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      requireScope(principal(request), 'admin');
+      const b = request.body;
+      const key = await createApiKey(
+        deps,
+        { name: b.name, scopes: b.partner_id ? ['read'] : b.scopes, partnerId: b.partner_id },
+        principal(request).keyId,
+      );
+      return reply.code(201).send(key);
+    },
+  );
+  r.get(
+    '/v1/api-keys',
+    { schema: { tags: ['api keys'], summary: 'List API keys (never their secrets)' } },
+    async (request) => {
+      requireScope(principal(request), 'admin');
+      return { data: await listApiKeys(deps) };
+    },
+  );
+  r.delete(
+    '/v1/api-keys/:keyId',
+    {
+      schema: {
+        tags: ['api keys'],
+        summary: 'Revoke an API key',
+        params: z.object({ keyId: z.string() }),
+      },
+    },
+    async (request, reply) => {
+      requireScope(principal(request), 'admin');
+      await revokeApiKey(deps, request.params.keyId, principal(request).keyId);
+      return reply.code(204).send();
+    },
+  );
+}

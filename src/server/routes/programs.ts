@@ -1,0 +1,141 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { TandemError } from '../../core/errors.js';
+import { validateTerms } from '../../core/program-terms.js';
+import { parseInstant } from '../../core/time.js';
+import type { Principal } from '../../engine/api-keys.js';
+import type { Deps } from '../../engine/deps.js';
+import { createProgram, getProgram, listPrograms, publishVersion } from '../../engine/programs.js';
+import { requireScope } from '../auth.js';
+import { idempotent } from '../idempotent.js';
+
+const instant = z.string().refine((s) => parseInstant(s) !== undefined, {
+  message: 'must be an ISO 8601 date or date-time',
+});
+const terms = z.record(z.string(), z.unknown()).describe('Program terms: see docs/programs.md');
+const principal = (r: { principal: unknown }) =>
+  r.principal as NonNullable<import('../../engine/api-keys.js').Principal>;
+
+export function programRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/v1/programs',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Create a program (optionally with its first version)',
+        body: z
+          .object({
+            key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+            name: z.string().min(1).max(200),
+            version: z.object({ effective_from: instant, terms }).strict().optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      requireScope(principal(request), 'programs:write');
+      return idempotent(deps, request, reply, async () => {
+        const { key, name, version } = request.body;
+        await createProgram(deps, { key, name }, principal(request).keyId);
+        if (version) {
+          await publishVersion(
+            deps,
+            {
+              program: key,
+              effectiveFrom: parseInstant(version.effective_from) as number,
+              terms: version.terms,
+            },
+            principal(request).keyId,
+          );
+        }
+        return { status: 201, body: await getProgram(deps, key) };
+      });
+    },
+  );
+
+  r.get(
+    '/v1/programs',
+    { schema: { tags: ['programs'], summary: 'List programs with their versions' } },
+    async (request) => {
+      requireScope(principal(request), 'read');
+      return { data: await listPrograms(deps) };
+    },
+  );
+
+  r.get(
+    '/v1/programs/:program',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'A program (by id or key) with every version',
+        params: z.object({ program: z.string() }),
+      },
+    },
+    async (request) => {
+      requireScope(principal(request), 'read');
+      return getProgram(deps, request.params.program);
+    },
+  );
+
+  r.post(
+    '/v1/programs/:program/versions',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Publish a new immutable version of the terms',
+        description:
+          'effective_from must not be in the past unless correction is true (with a reason): a correction is recorded and re-derives only the customers with events on or after it.',
+        params: z.object({ program: z.string() }),
+        body: z
+          .object({
+            effective_from: instant,
+            terms,
+            correction: z.boolean().optional(),
+            reason: z.string().max(1000).optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      requireScope(principal(request), 'programs:write');
+      return idempotent(deps, request, reply, async () => {
+        const b = request.body;
+        const version = await publishVersion(
+          deps,
+          {
+            program: request.params.program,
+            effectiveFrom: parseInstant(b.effective_from) as number,
+            terms: b.terms,
+            ...(b.correction !== undefined ? { correction: b.correction } : {}),
+            ...(b.reason !== undefined ? { reason: b.reason } : {}),
+          },
+          principal(request).keyId,
+        );
+        return { status: 201, body: version };
+      });
+    },
+  );
+
+  r.post(
+    '/v1/programs/validate',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Validate terms without publishing; lists every problem by path',
+        body: z.object({ terms }).strict(),
+      },
+    },
+    async (request, reply) => {
+      requireScope(principal(request), 'read');
+      const result = validateTerms(request.body.terms);
+      if (!result.ok)
+        throw new TandemError('invalid_program', 'the program terms are invalid', {
+          issues: result.issues,
+        });
+      return reply.send({ valid: true, terms: result.document });
+    },
+  );
+}
