@@ -9,6 +9,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   readonly db: Kysely<Schema>;
   readonly dialect: Dialect;
+  /** PostgreSQL schema in use, when not the default. */
+  readonly schema?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     pool.on('error', () => {});
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema: opts.schema, close: () => db.destroy() };
   }
   const file = opts.file ?? ':memory:';
   const sqlite = new BetterSqlite3(file);

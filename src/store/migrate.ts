@@ -11,6 +11,8 @@ export async function migrate(store: Store): Promise<{ applied: string[] }> {
   const migrator = new Migrator({
     db: store.db as unknown as Kysely<unknown>,
     provider: { getMigrations: async () => migrations(store) },
+    // Kysely looks for its tables in every schema; keep them in ours.
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Clock, fixedClock } from '../../src/engine/deps.js';
+import { type Clock, fixedClock, type Ids } from '../../src/engine/deps.js';
 import { openTandem } from '../../src/engine/open-tandem.js';
 
 /** Which backend this run tests: PostgreSQL when DATABASE_URL is set, else SQLite in memory. */
@@ -11,11 +11,15 @@ export const backend = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
  * own schema (dropped on close), so test files can run in parallel on one
  * database.
  */
-export async function testTandem(opts: { clock?: Clock; now?: string } = {}) {
+export async function testTandem(opts: { clock?: Clock; now?: string; ids?: Ids } = {}) {
   const clock = opts.clock ?? fixedClock(Date.parse(opts.now ?? '2026-01-01T00:00:00Z'));
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const deps = await openTandem({ file: ':memory:', clock });
+    const deps = await openTandem({
+      file: ':memory:',
+      clock,
+      ...(opts.ids ? { ids: opts.ids } : {}),
+    });
     return { ...deps, clock, close: deps.close };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
@@ -23,7 +27,13 @@ export async function testTandem(opts: { clock?: Clock; now?: string } = {}) {
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
-  const deps = await openTandem({ url, schema, clock, poolSize: 4 });
+  const deps = await openTandem({
+    url,
+    schema,
+    clock,
+    poolSize: 4,
+    ...(opts.ids ? { ids: opts.ids } : {}),
+  });
   return {
     ...deps,
     clock,

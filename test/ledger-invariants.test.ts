@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBalances } from '../src/engine/read-balances.js';
+import { seedDemo } from '../src/engine/seed-demo.js';
+import { ledgerTables } from '../src/store/schema.js';
+import { backend, type TestTandem, testTandem } from './support/test-tandem.js';
+
+const sum = (rows: { amount: unknown }[]) =>
+  rows.reduce((s, r) => s + BigInt(r.amount as bigint | string), 0n);
+
+describe(`ledger invariants on the demo marketplace (${backend})`, () => {
+  let t: TestTandem;
+  beforeAll(async () => {
+    t = await testTandem({ now: '2026-11-29T12:00:00Z' });
+    await seedDemo(t);
+  });
+  afterAll(async () => t.close());
+
+  it('every ledger transaction balances per currency and has no zero entry', async () => {
+    const unbalanced = await sql<{ tx_id: string }>`
+      SELECT tx_id, currency FROM ledger_entries GROUP BY tx_id, currency HAVING SUM(amount) <> 0`.execute(
+      t.store.db,
+    );
+    expect(unbalanced.rows).toEqual([]);
+    const count = await sql<{ n: unknown }>`SELECT COUNT(*) AS n FROM ledger_entries`.execute(
+      t.store.db,
+    );
+    expect(Number(count.rows[0]?.n)).toBeGreaterThan(1000);
+  });
+
+  it("a partner's balances equal the sums of the accrual lines behind them", async () => {
+    const partners = await t.store.db
+      .selectFrom('partners')
+      .select('id')
+      .where('status', '!=', 'applied')
+      .execute();
+    let checked = 0;
+    for (const { id } of partners) {
+      const lines = await t.store.db
+        .selectFrom('accrual_lines')
+        .select(['id', 'amount'])
+        .where('partner_id', '=', id)
+        .execute();
+      const released = await t.store.db
+        .selectFrom('accrual_lines')
+        .innerJoin('releases', 'releases.line_id', 'accrual_lines.id')
+        .select('accrual_lines.amount')
+        .where('partner_id', '=', id)
+        .execute();
+      const [b] = await readBalances(t, id);
+      if (!b) continue;
+      checked++;
+      expect(BigInt(b.minor.pending) + BigInt(b.minor.available)).toBe(sum(lines));
+      expect(BigInt(b.minor.available)).toBe(sum(released));
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it('the whole ledger sums to zero: what programs spent is what partners hold', async () => {
+    const r = await sql<{ currency: string; total: unknown }>`
+      SELECT currency, SUM(amount) AS total FROM ledger_entries GROUP BY currency`.execute(
+      t.store.db,
+    );
+    for (const row of r.rows) expect(BigInt(row.total as bigint | string)).toBe(0n);
+  });
+
+  it('no line is released twice and every due line is released', async () => {
+    const twice =
+      await sql`SELECT line_id FROM releases GROUP BY line_id HAVING COUNT(*) > 1`.execute(
+        t.store.db,
+      );
+    expect(twice.rows).toEqual([]);
+    const due = await sql<{ n: unknown }>`
+      SELECT COUNT(*) AS n FROM hold_queue WHERE available_at <= ${t.clock.now()}`.execute(
+      t.store.db,
+    );
+    expect(Number(due.rows[0]?.n)).toBe(0);
+  });
+
+  for (const table of ledgerTables) {
+    it(`the database rejects UPDATE and DELETE on ${table}`, async () => {
+      const before = await sql<{
+        n: unknown;
+      }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(t.store.db);
+      expect(Number(before.rows[0]?.n)).toBeGreaterThan(0);
+      const column = table === 'releases' ? 'released_at' : 'created_at';
+      await expect(
+        sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = ${column === 'released_at' ? 0 : 0}`.execute(
+          t.store.db,
+        ),
+      ).rejects.toThrow(/append-only/);
+      await expect(sql`DELETE FROM ${sql.table(table)}`.execute(t.store.db)).rejects.toThrow(
+        /append-only/,
+      );
+      const after = await sql<{
+        n: unknown;
+      }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(t.store.db);
+      expect(after.rows[0]?.n).toEqual(before.rows[0]?.n);
+    });
+  }
+});
