@@ -27,15 +27,17 @@ export async function readDailyStats(
 ): Promise<DayStats[]> {
   const db = deps.store.db;
   const partner = q.partnerId ? sql`AND partner_id = ${q.partnerId}` : sql``;
+  // A literal, not a parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
+  const day = sql.lit(DAY_MS);
   const [clicks, conversions] = await Promise.all([
     sql<{ day: unknown; bot: unknown; n: unknown }>`
-      SELECT occurred_at / ${DAY_MS} AS day, bot, COUNT(*) AS n FROM clicks
+      SELECT occurred_at / ${day} AS day, bot, COUNT(*) AS n FROM clicks
       WHERE occurred_at >= ${q.from} AND occurred_at < ${q.to} ${partner}
-      GROUP BY occurred_at / ${DAY_MS}, bot`.execute(db),
+      GROUP BY occurred_at / ${day}, bot`.execute(db),
     sql<{ day: unknown; type: string; currency: string | null; n: unknown; revenue: unknown }>`
-      SELECT occurred_at / ${DAY_MS} AS day, type, currency, COUNT(*) AS n, SUM(revenue) AS revenue FROM conversions
+      SELECT occurred_at / ${day} AS day, type, currency, COUNT(*) AS n, SUM(revenue) AS revenue FROM conversions
       WHERE occurred_at >= ${q.from} AND occurred_at < ${q.to} ${partner}
-      GROUP BY occurred_at / ${DAY_MS}, type, currency`.execute(db),
+      GROUP BY occurred_at / ${day}, type, currency`.execute(db),
   ]);
   const days = new Map<number, DayStats & { minor: Map<string, bigint> }>();
   const first = Math.floor(q.from / DAY_MS);
