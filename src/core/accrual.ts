@@ -25,6 +25,8 @@ export interface AccrualTrace {
  */
 export interface DesiredAccrual {
   key: string;
+  /** Tie-break among accruals at the same instant: the sender's event key and the rule, not arrival order. */
+  order?: string;
   unit: string;
   kind: 'accrual' | 'reversal';
   programId: string;

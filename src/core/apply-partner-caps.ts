@@ -2,14 +2,12 @@ import type { DesiredAccrual } from './accrual.js';
 import { formatAmount } from './money.js';
 import { applyRatio } from './rounding.js';
 
-const byTime = (a: DesiredAccrual, b: DesiredAccrual) =>
-  a.occurredAt !== b.occurredAt
-    ? a.occurredAt - b.occurredAt
-    : a.key < b.key
-      ? -1
-      : a.key > b.key
-        ? 1
-        : 0;
+const byTime = (a: DesiredAccrual, b: DesiredAccrual) => {
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt - b.occurredAt;
+  const x = a.order ?? a.key;
+  const y = b.order ?? b.key;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /**
  * Applies a monthly per-partner cap to the candidate accruals of one

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseTouch } from './attribution.js';
+import { CLOCK_SKEW_MS, chooseTouch } from './attribution.js';
 import { compileTerms, type ProgramTermsInput, parseTerms } from './program-terms.js';
 import { DAY_MS } from './time.js';
 import type { Touch } from './touch.js';
@@ -46,8 +46,14 @@ describe('chooseTouch', () => {
     ).toBe('P');
   });
 
-  it('ignores touches after the event, but not one at the same instant', () => {
-    expect(chooseTouch([touch('P', 'click', AT + 1)], 'prg_1', AT, terms())).toBeUndefined();
+  it('ignores touches after the event beyond the clock-skew tolerance', () => {
+    expect(
+      chooseTouch([touch('P', 'click', AT + CLOCK_SKEW_MS + 1)], 'prg_1', AT, terms()),
+    ).toBeUndefined();
+    // A click stamped a moment after the signup that quotes it still counts (clocks differ).
+    expect(
+      chooseTouch([touch('P', 'click', AT + 1500)], 'prg_1', AT, terms())?.touch.partnerId,
+    ).toBe('P');
     expect(chooseTouch([touch('P', 'click', AT)], 'prg_1', AT, terms())?.touch.partnerId).toBe('P');
   });
 

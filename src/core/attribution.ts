@@ -12,8 +12,15 @@ export interface AttributionReason {
 }
 
 /**
+ * A touch may be stamped up to this long after the conversion it led to: the
+ * marketplace's clock and ours differ, and an event quoting a click id proves
+ * the click came first. The same tolerance applies to events from the future.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
  * Picks the touch that earns credit for a conversion at `at`: only touches of
- * the program, not after `at` and within the window; the first kind in
+ * the program, not after `at` (give or take CLOCK_SKEW_MS) and within the window; the first kind in
  * `priority` that has any candidate wins (a coupon beats a cookie by default);
  * among that kind, the latest (last touch) or earliest (first touch), with the
  * ref as a deterministic tie-break.
@@ -27,7 +34,7 @@ export function chooseTouch(
   const { model, windowDays, priority } = terms.attribution;
   const earliest = at - windowDays * DAY_MS;
   const eligible = touches.filter(
-    (t) => t.programId === programId && t.at <= at && t.at >= earliest,
+    (t) => t.programId === programId && t.at <= at + CLOCK_SKEW_MS && t.at >= earliest,
   );
   for (const kind of priority) {
     const ofKind = eligible.filter((t) => t.kind === kind);

@@ -699,3 +699,72 @@ describe('deriveCustomer: attribution', () => {
     ]);
   });
 });
+
+describe('partner status over time', () => {
+  const day = (d: string) => Date.parse(`${d}T12:00:00Z`);
+  const version: ProgramVersion = {
+    id: 'ver_s',
+    programId: 'prg_s',
+    number: 1,
+    effectiveFrom: day('2026-01-01'),
+    publishedAt: day('2025-12-01'),
+    correction: false,
+    terms: compileTerms(
+      parseTerms({
+        currency: 'USD',
+        hold_days: 0,
+        rewards: [{ id: 'share', event: 'payment', percent: 10 }],
+      }),
+    ),
+  };
+  const click: ClickRecord = {
+    id: 'clk_s',
+    linkId: 'lnk',
+    programId: 'prg_s',
+    partnerId: 'P',
+    occurredAt: day('2026-01-02'),
+    bot: false,
+  };
+  const ev = (id: string, type: 'signup' | 'payment', at: string): TandemEvent => ({
+    id,
+    source: 'api',
+    externalId: id,
+    type,
+    occurredAt: day(at),
+    customerId: 'C',
+    customer: {},
+    ...(type === 'signup' ? { clickId: 'clk_s' } : { currency: 'USD' as never, revenue: 10000n }),
+  });
+  const run = (history: { at: number; status: string }[]) =>
+    deriveCustomer({
+      customerId: 'C',
+      events: [
+        ev('s', 'signup', '2026-01-03'),
+        ev('p1', 'payment', '2026-02-01'),
+        ev('p2', 'payment', '2026-03-01'),
+        ev('p3', 'payment', '2026-04-01'),
+      ],
+      clicks: new Map([[click.id, click]]),
+      codes: new Map(),
+      programs: [{ id: 'prg_s', key: 's', versions: [version] }],
+      partnerStatus: new Map([['P', history]]),
+    });
+
+  it('a suspended partner earns nothing while suspended and again once reinstated', () => {
+    const r = run([
+      { at: day('2025-12-01'), status: 'approved' },
+      { at: day('2026-02-15'), status: 'suspended' },
+      { at: day('2026-03-15'), status: 'approved' },
+    ]);
+    expect(r.accruals.map((a) => a.eventId)).toEqual(['p1', 'p3']);
+  });
+
+  it('a touch of a partner that was not approved at the time attributes nothing', () => {
+    const r = run([
+      { at: day('2025-12-01'), status: 'applied' },
+      { at: day('2026-01-10'), status: 'approved' },
+    ]);
+    expect(r.attributions).toEqual([]);
+    expect(r.accruals).toEqual([]);
+  });
+});

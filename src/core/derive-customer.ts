@@ -7,7 +7,7 @@ import {
 import { type AttributionReason, chooseTouch } from './attribution.js';
 import { evaluateCondition, type Facts } from './conditions.js';
 import type { Currency } from './currency.js';
-import { compareEvents, type TandemEvent } from './event.js';
+import { compareEvents, senderKey, type TandemEvent } from './event.js';
 import { formatAmount } from './money.js';
 import type { CompiledRule } from './program-terms.js';
 import {
@@ -54,6 +54,26 @@ export interface DeriveCustomerInput {
   /** By normalized code. */
   codes: ReadonlyMap<string, CodeRecord>;
   programs: readonly ProgramWithVersions[];
+  /**
+   * Each partner's status changes in time order. A partner earns, and its
+   * touches count, only while approved. Without this map every partner counts
+   * as approved (pure tests of the reward rules).
+   */
+  partnerStatus?: ReadonlyMap<string, readonly { at: number; status: string }[]>;
+}
+
+function approvedAt(
+  history: DeriveCustomerInput['partnerStatus'],
+  partnerId: string,
+  at: number,
+): boolean {
+  if (!history) return true;
+  let status: string | undefined;
+  for (const h of history.get(partnerId) ?? []) {
+    if (h.at > at) break;
+    status = h.status;
+  }
+  return status === 'approved';
 }
 
 const ATTRIBUTABLE = new Set(['signup', 'activation', 'payment']);
@@ -77,8 +97,11 @@ export function deriveCustomer(input: DeriveCustomerInput): CustomerDerivation {
   const events = [...input.events].sort(compareEvents);
   const touches = resolveTouches(events, input.clicks, input.codes);
   const out: CustomerDerivation = { attributions: [], conversions: [], accruals: [] };
-  for (const program of input.programs)
-    deriveProgram(input.customerId, events, touches, program, out);
+  const approved = (partnerId: string, at: number) =>
+    approvedAt(input.partnerStatus, partnerId, at);
+  for (const program of input.programs) {
+    deriveProgram(input.customerId, events, touches, program, approved, out);
+  }
   return out;
 }
 
@@ -132,6 +155,7 @@ function deriveProgram(
   events: readonly TandemEvent[],
   touches: readonly Touch[],
   program: ProgramWithVersions,
+  approved: (partnerId: string, at: number) => boolean,
   out: CustomerDerivation,
 ): void {
   let attribution: Attribution | undefined;
@@ -150,7 +174,11 @@ function deriveProgram(
     const version = versionInForce(program.versions, e.occurredAt);
     if (!attribution) {
       if (!version || !ATTRIBUTABLE.has(e.type)) continue;
-      const choice = chooseTouch(touches, program.id, e.occurredAt, version.terms);
+      // A touch counts only if its partner was approved when it happened and now.
+      const eligible = touches.filter(
+        (t) => approved(t.partnerId, t.at) && approved(t.partnerId, e.occurredAt),
+      );
+      const choice = chooseTouch(eligible, program.id, e.occurredAt, version.terms);
       if (!choice) continue;
       attribution = {
         programId: program.id,
@@ -187,7 +215,8 @@ function deriveProgram(
       reverse(e, payment, paid.get(payment.id) ?? [], refunded, capUsed, out);
       continue;
     }
-    if (!version) continue;
+    // Nothing is earned while the partner is suspended, banned or not yet approved.
+    if (!version || !approved(attribution.partnerId, e.occurredAt)) continue;
     const eventFacts = { ...facts, ...eventFactsOf(e) };
     for (const rule of version.terms.rewards) {
       if (rule.event !== e.type) continue;
@@ -291,6 +320,7 @@ function earn(
   };
   return {
     key: `${e.id}:${version.programId}:${rule.id}`,
+    order: `${senderKey(e)}\u0000${rule.id}`,
     unit: capped
       ? partnerMonthUnit(version.programId, attribution.partnerId, monthKey(e.occurredAt))
       : customerUnit(attribution.customerId),
@@ -345,6 +375,7 @@ function reverse(
     out.accruals.push({
       ...original,
       key: `${refund.id}:${original.programId}:${original.ruleId}`,
+      order: `${senderKey(refund)}\u0000${original.ruleId}`,
       kind: 'reversal',
       eventId: refund.id,
       amount: -delta,

@@ -5,6 +5,7 @@ import { type AttributeValue, type EventType, eventTypes, type TandemEvent } fro
 import { formatPath } from './issues.js';
 import { parseAmount } from './money.js';
 import { parseInstant } from './time.js';
+import { unstorableText } from './unstorable-text.js';
 
 /** An event as received, validated and normalized, before it has a Tandem id. */
 export type IncomingEvent = Omit<TandemEvent, 'id'>;
@@ -85,6 +86,8 @@ export function parseEventInput(raw: unknown, now: number): ParsedEvent {
     };
   }
   const input = r.data;
+  const unstorable = findUnstorable(input);
+  if (unstorable) return fail('validation_failed', unstorable.path, unstorable.message);
   if (!(eventTypes as readonly string[]).includes(input.type)) {
     return fail(
       'unknown_event_type',
@@ -160,6 +163,23 @@ export function parseEventInput(raw: unknown, now: number): ParsedEvent {
     ...(input.attributes ? { attributes: input.attributes as Record<string, AttributeValue> } : {}),
   };
   return { ok: true, event };
+}
+
+/** The first text of a validated (so shallow) event that no backend can store alike. */
+function findUnstorable(value: unknown, path: (string | number)[] = []): Issue | undefined {
+  if (typeof value === 'string') {
+    const message = unstorableText(value);
+    return message ? { path: formatPath(path), message } : undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const message = unstorableText(k);
+    const found = message
+      ? { path: formatPath([...path, k]), message }
+      : findUnstorable(v, [...path, k]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**

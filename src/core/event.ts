@@ -46,14 +46,30 @@ const TYPE_RANK: Record<string, number> = {
   chargeback: 4,
 };
 
-/** Evaluation order inside a unit: by time, then cause before effect, then id — never by arrival. */
-export function compareEvents(
-  a: { occurredAt: number; id: string; type?: string },
-  b: { occurredAt: number; id: string; type?: string },
-): number {
+interface Ordered {
+  occurredAt: number;
+  id: string;
+  type?: string;
+  source?: string;
+  externalId?: string;
+}
+
+/**
+ * Evaluation order inside a unit: by time, then cause before effect, then the
+ * sender's own key (source, id) — never by arrival, which Tandem's own ids
+ * reflect — and Tandem's id only for inputs that have no sender's key.
+ */
+export function compareEvents(a: Ordered, b: Ordered): number {
   if (a.occurredAt !== b.occurredAt) return a.occurredAt - b.occurredAt;
   const ra = TYPE_RANK[a.type ?? ''] ?? 9;
   const rb = TYPE_RANK[b.type ?? ''] ?? 9;
   if (ra !== rb) return ra - rb;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  const ka = a.externalId === undefined ? a.id : `${a.source ?? ''}\u0000${a.externalId}`;
+  const kb = b.externalId === undefined ? b.id : `${b.source ?? ''}\u0000${b.externalId}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** The sender's key of an event, for ordering that must not depend on arrival. */
+export function senderKey(e: { source: string; externalId: string }): string {
+  return `${e.source}\u0000${e.externalId}`;
 }

@@ -33,10 +33,10 @@ export const typeidIds: Ids = { next: (prefix) => typeid(prefix).toString() };
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
+export type FixedClock = Clock & { set(t: number): void; advance(ms: number): void };
+
 /** A clock tests can move. */
-export function fixedClock(
-  start: number,
-): Clock & { set(t: number): void; advance(ms: number): void } {
+export function fixedClock(start: number): FixedClock {
   let t = start;
   return {
     now: () => t,

@@ -145,6 +145,25 @@ async function deriveCustomers(
       });
     }
   }
+  const partnerIds = new Set<string>(
+    [...clicks.values(), ...codeRecords.values()].map((x) => x.partnerId),
+  );
+  const partnerStatus = new Map<string, { at: number; status: string }[]>();
+  for (const part of chunks([...partnerIds], 500)) {
+    const rows = await tx
+      .selectFrom('partner_status_history')
+      .select(['partner_id', 'status', 'at'])
+      .where('partner_id', 'in', part)
+      .orderBy('partner_id')
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    for (const r of rows) {
+      const list = partnerStatus.get(r.partner_id) ?? [];
+      list.push({ at: toNumber(r.at), status: r.status });
+      partnerStatus.set(r.partner_id, list);
+    }
+  }
   const out = new Map<string, CustomerDerivation>();
   for (const customerId of customers) {
     out.set(
@@ -155,6 +174,7 @@ async function deriveCustomers(
         clicks,
         codes: codeRecords,
         programs,
+        partnerStatus,
       }),
     );
   }

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { CLOCK_SKEW_MS } from '../core/attribution.js';
 import { TandemError } from '../core/errors.js';
 import { toIso } from '../core/time.js';
 import { jsonIn, jsonOut, toNumber } from '../store/values.js';
@@ -75,6 +77,7 @@ export async function createPartner(
         updated_at: now,
       })
       .execute();
+    await recordStatus(deps, tx, id, input.status ?? 'applied', now, null);
     for (const p of input.programs ?? []) {
       const program = await findProgram(tx, p);
       await tx
@@ -117,15 +120,20 @@ export async function changePartnerStatus(
         },
       );
     }
+    const now = deps.clock.now();
     await tx
       .updateTable('partners')
-      .set({
-        status: input.status,
-        status_reason: input.reason ?? null,
-        updated_at: deps.clock.now(),
-      })
+      .set({ status: input.status, status_reason: input.reason ?? null, updated_at: now })
       .where('id', '=', p.id)
       .execute();
+    await recordStatus(deps, tx, p.id, input.status, now, input.reason ?? null);
+    // Earning depends on the status at each event's time: re-derive what may have changed.
+    await sql`
+      INSERT INTO dirty_units (unit, marked_at)
+      SELECT DISTINCT CAST(${'c:'} AS TEXT) || a.customer_id, CAST(${now} AS BIGINT)
+      FROM attributions a JOIN events e ON e.customer_id = a.customer_id
+      WHERE a.partner_id = ${p.id} AND e.occurred_at >= ${now - CLOCK_SKEW_MS}
+      ON CONFLICT (unit) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
     await audit(deps, tx, {
       actor,
       action: `partner.${input.status}`,
@@ -134,6 +142,25 @@ export async function changePartnerStatus(
     });
     return getPartnerIn(tx, p.id);
   });
+}
+
+/**
+ * Status history is append-only: derivation asks "was this partner approved
+ * when this happened?", so a suspension stops earnings from its moment on
+ * without rewriting what was earned before.
+ */
+async function recordStatus(
+  deps: Deps,
+  tx: Tx,
+  partnerId: string,
+  status: PartnerStatus,
+  at: number,
+  reason: string | null,
+) {
+  await tx
+    .insertInto('partner_status_history')
+    .values({ id: deps.ids.next('pst'), partner_id: partnerId, status, at, reason })
+    .execute();
 }
 
 /** Enrolls a partner in a program (idempotent). */

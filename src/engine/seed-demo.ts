@@ -199,7 +199,8 @@ export async function seedDemo(
     });
     if (p.status === 'suspended')
       await changePartnerStatus(
-        past,
+        // Suspended a month ago: it earned before, earns nothing since.
+        { ...deps, clock: fixedClock(now - 30 * DAY_MS) },
         { partnerId: partner.id, status: 'suspended', reason: 'coupon leaked to a deal site' },
         'demo',
       );

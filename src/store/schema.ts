@@ -63,6 +63,13 @@ export interface PartnersTable {
   created_at: Int;
   updated_at: Int;
 }
+export interface PartnerStatusHistoryTable {
+  id: string;
+  partner_id: string;
+  status: string;
+  at: Int;
+  reason: string | null;
+}
 export interface EnrollmentsTable {
   program_id: string;
   partner_id: string;
@@ -200,6 +207,7 @@ export interface Schema {
   programs: ProgramsTable;
   program_versions: ProgramVersionsTable;
   partners: PartnersTable;
+  partner_status_history: PartnerStatusHistoryTable;
   enrollments: EnrollmentsTable;
   links: LinksTable;
   codes: CodesTable;
@@ -222,4 +230,14 @@ export const ledgerTables = [
   'ledger_entries',
   'accrual_lines',
   'releases',
+] as const;
+
+/**
+ * Other history that derivation reads and that must never change: published
+ * program versions and partner status history. Append-only like the ledger.
+ */
+export const appendOnlyTables = [
+  ...ledgerTables,
+  'program_versions',
+  'partner_status_history',
 ] as const;

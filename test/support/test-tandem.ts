@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Clock, fixedClock, type Ids } from '../../src/engine/deps.js';
+import { type FixedClock, fixedClock, type Ids } from '../../src/engine/deps.js';
 import { openTandem } from '../../src/engine/open-tandem.js';
 
 /** Which backend this run tests: PostgreSQL when DATABASE_URL is set, else SQLite in memory. */
@@ -11,7 +11,7 @@ export const backend = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
  * own schema (dropped on close), so test files can run in parallel on one
  * database.
  */
-export async function testTandem(opts: { clock?: Clock; now?: string; ids?: Ids } = {}) {
+export async function testTandem(opts: { clock?: FixedClock; now?: string; ids?: Ids } = {}) {
   const clock = opts.clock ?? fixedClock(Date.parse(opts.now ?? '2026-01-01T00:00:00Z'));
   const url = process.env.DATABASE_URL;
   if (!url) {

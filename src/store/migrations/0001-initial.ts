@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../database.js';
-import { ledgerTables } from '../schema.js';
+import { appendOnlyTables } from '../schema.js';
 
 /**
  * The initial schema, written out per dialect so the DDL stays readable. Types:
@@ -37,6 +37,11 @@ export function initial(dialect: Dialect) {
       id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE, kinds ${JSON_T} NOT NULL,
       status TEXT NOT NULL CHECK (status IN ('applied', 'approved', 'rejected', 'suspended', 'banned')),
       status_reason TEXT, created_at ${BIG} NOT NULL, updated_at ${BIG} NOT NULL)`,
+    `CREATE TABLE partner_status_history (
+      id TEXT PRIMARY KEY, partner_id TEXT NOT NULL REFERENCES partners(id),
+      status TEXT NOT NULL CHECK (status IN ('applied', 'approved', 'rejected', 'suspended', 'banned')),
+      at ${BIG} NOT NULL, reason TEXT)`,
+    `CREATE INDEX partner_status_history_partner ON partner_status_history (partner_id, at)`,
     `CREATE TABLE enrollments (
       program_id TEXT NOT NULL REFERENCES programs(id), partner_id TEXT NOT NULL REFERENCES partners(id),
       created_at ${BIG} NOT NULL, PRIMARY KEY (program_id, partner_id))`,
@@ -118,14 +123,14 @@ export function initial(dialect: Dialect) {
     statements.push(`CREATE FUNCTION tandem_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'tandem: % is append-only (% rejected)', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'restrict_violation'; END $$`);
-    for (const t of ledgerTables) {
+    for (const t of appendOnlyTables) {
       statements.push(
         `CREATE TRIGGER ${t}_append_only BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION tandem_append_only()`,
         `CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION tandem_append_only()`,
       );
     }
   } else {
-    for (const t of ledgerTables) {
+    for (const t of appendOnlyTables) {
       for (const op of ['UPDATE', 'DELETE']) {
         statements.push(
           `CREATE TRIGGER ${t}_no_${op.toLowerCase()} BEFORE ${op} ON ${t}

@@ -1,0 +1,61 @@
+import type { Condition, Scalar } from '../core/conditions.js';
+import type { ProgramTermsDocument } from '../core/program-terms.js';
+
+const OPS: Record<string, string> = {
+  eq: '=',
+  ne: '≠',
+  gt: '>',
+  gte: '≥',
+  lt: '<',
+  lte: '≤',
+  in: 'in',
+  not_in: 'not in',
+};
+
+/** A condition as one line of text: `customer.side = seller and customer.country in [US, CA]`. */
+export function describeCondition(c: Condition, nested = false): string {
+  const wrap = (s: string) => (nested ? `(${s})` : s);
+  if ('all' in c) return wrap(c.all.map((x) => describeCondition(x, true)).join(' and '));
+  if ('any' in c) return wrap(c.any.map((x) => describeCondition(x, true)).join(' or '));
+  if ('not' in c) return `not ${describeCondition(c.not, true)}`;
+  if (c.op === 'exists') return `${c.field} is set`;
+  const show = (v: Scalar) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const value = Array.isArray(c.value) ? `[${c.value.map(show).join(', ')}]` : show(c.value ?? '');
+  return `${c.field} ${OPS[c.op] ?? c.op} ${value}`;
+}
+
+/**
+ * A validated terms document as short lines for a terminal: currency,
+ * attribution, hold, caps, and each reward rule on one line, e.g.
+ * `first-year-revenue  payment → 20% of revenue, for 12 months from first payment, capped at 500.00 USD per customer`.
+ */
+export function describeTerms(doc: ProgramTermsDocument): string[] {
+  const cur = doc.currency;
+  const a = doc.attribution;
+  const lines = [
+    `currency     ${cur}`,
+    `attribution  ${a.model.replace('_', ' ')}, ${a.window_days}-day window, priority ${a.priority.join(' > ')}`,
+    `hold         ${doc.hold_days} day${doc.hold_days === 1 ? '' : 's'} before earnings become available`,
+  ];
+  if (doc.caps?.per_partner_per_month)
+    lines.push(`cap          ${doc.caps.per_partner_per_month} ${cur} per partner per month`);
+  lines.push(`rules        ${doc.rewards.length}`);
+  const width = Math.max(0, ...doc.rewards.map((r) => r.id.length));
+  for (const r of doc.rewards) {
+    const pays =
+      r.flat !== undefined ? `${r.flat} ${cur}` : `${r.percent}% of ${r.of ?? 'revenue'}`;
+    const parts = [`${r.event} → ${pays}`];
+    if (r.when) parts.push(`when ${describeCondition(r.when)}`);
+    if (r.duration) {
+      const d = r.duration;
+      const span =
+        d.months !== undefined
+          ? `${d.months} month${d.months === 1 ? '' : 's'}`
+          : `${d.days} day${d.days === 1 ? '' : 's'}`;
+      parts.push(`for ${span} from ${d.from.replace('_', ' ')}`);
+    }
+    if (r.cap_per_customer) parts.push(`capped at ${r.cap_per_customer} ${cur} per customer`);
+    lines.push(`  ${r.id.padEnd(width)}  ${parts.join(', ')}`);
+  }
+  return lines;
+}

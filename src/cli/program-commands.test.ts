@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { demoTerms } from '../engine/seed-demo.js';
+import { captureIo } from './capture-io.js';
+import { run } from './main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tandem-validate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function validate(path: string) {
+  // No server, no key: validation is local.
+  const io = captureIo({ env: { TANDEM_URL: 'http://127.0.0.1:9' } });
+  const code = await run(['program', 'validate', path], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('tandem program validate', () => {
+  it('accepts the example program and summarizes it, one line per rule', async () => {
+    const r = await validate('examples/program.yaml');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('valid: examples/program.yaml');
+    expect(r.out).toContain('seller-referrals (Seller referral program)');
+    expect(r.out).toContain('currency     USD');
+    expect(r.out).toContain('last touch, 90-day window');
+    expect(r.out).toContain('hold         30 days');
+    expect(r.out).toMatch(
+      /seller-activation +activation → 10\.00 USD, when customer\.side = seller/,
+    );
+    expect(r.out).toMatch(
+      /first-year-revenue +payment → 20% of revenue, for 12 months from first payment, capped at 500\.00 USD per customer/,
+    );
+  });
+
+  it('accepts a JSON file that holds only the terms', async () => {
+    const r = await validate(file('terms.json', JSON.stringify(demoTerms)));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('rules        4');
+    expect(r.out).toContain('cap          5000.00 USD per partner per month');
+    expect(r.out).not.toContain('program ');
+  });
+
+  it('lists every problem by path and exits 1', async () => {
+    const bad = {
+      program: 'Not A Key',
+      effective_from: '2026-02-30',
+      correction: true,
+      terms: {
+        currency: 'USD',
+        hold_days: 30,
+        rewards: [
+          { id: 'a', event: 'activation', flat: '10.00' },
+          { id: 'b', event: 'payment', percent: 20 },
+          { id: 'c', event: 'payment', percent: 120 },
+          { id: 'd', event: 'signup', flat: 5 },
+        ],
+      },
+    };
+    const r = await validate(file('bad.yaml', stringify(bad)));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    const lines = r.err.split('\n').map((l) => l.trim());
+    expect(lines[0]).toMatch(/^invalid: .*bad\.yaml \(5 problems\)$/);
+    expect(lines).toContain('rewards[2].percent: must be ≤ 100');
+    expect(lines).toContain(
+      'rewards[3].flat: Invalid input: expected string, received number (write amounts in quotes, e.g. "10.00")',
+    );
+    expect(lines.some((l) => l.startsWith('program: must be lowercase'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('effective_from: must be an ISO 8601 date'))).toBe(true);
+    expect(lines).toContain('reason: required for a correction');
+  });
+
+  it('points at terms keys written at the top level of a program file', async () => {
+    const r = await validate(
+      file('misplaced.yaml', 'program: x\ncurrency: USD\nterms: { currency: USD, rewards: [] }\n'),
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('currency: belongs under terms');
+  });
+
+  it('reports YAML syntax errors with their line and column', async () => {
+    const path = file('syntax.yaml', 'terms:\n  currency: USD\n  rewards: [\n');
+    const r = await validate(path);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/syntax\.yaml:\d+:\d+: /);
+  });
+
+  it('reports a missing file and a file that is not a mapping', async () => {
+    expect((await validate(join(dir, 'nope.yaml'))).err).toContain('nope.yaml: no such file');
+    const list = await validate(file('list.yaml', '- 1\n- 2\n'));
+    expect(list.code).toBe(1);
+    expect(list.err).toContain('(root): must be a mapping');
+  });
+});
+
+describe('tandem program publish (local checks, before any request)', () => {
+  it('fails like validate when the file is invalid', async () => {
+    const io = captureIo({ env: { TANDEM_URL: 'http://127.0.0.1:9', TANDEM_API_KEY: 'k' } });
+    const code = await run(
+      ['program', 'publish', file('bad2.yaml', 'terms: { currency: XXX, rewards: [] }\n')],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(io.err()).toContain('currency: must be a supported ISO 4217 currency code');
+  });
+
+  it('needs a program key and a date for a terms-only file', async () => {
+    const io = captureIo({ env: { TANDEM_URL: 'http://127.0.0.1:9', TANDEM_API_KEY: 'k' } });
+    const code = await run(['program', 'publish', file('t.json', JSON.stringify(demoTerms))], io);
+    expect(code).toBe(1);
+    expect(io.err()).toContain('program: which program?');
+    expect(io.err()).toContain('effective_from: when?');
+  });
+});
