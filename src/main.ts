@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { readConfig } from './config.js';
-import { createApiKey } from './engine/api-keys.js';
-import { isEmpty, openTandem } from './engine/open-tandem.js';
+import { claimFirstStart } from './engine/first-start.js';
+import { openTandem } from './engine/open-tandem.js';
 import { seedDemo } from './engine/seed-demo.js';
 import { startWorker } from './engine/worker.js';
 import { buildServer } from './server/build-server.js';
@@ -33,24 +33,10 @@ async function main() {
     : `SQLite (${join(config.dataDir, 'tandem.db')})`;
 
   const keyFile = join(config.dataDir, 'admin-api-key');
-  let adminKey: string | undefined = existsSync(keyFile)
-    ? readFileSync(keyFile, 'utf8').trim()
-    : undefined;
-  const fresh = await isEmpty(deps);
-  if (fresh || !adminKey) {
-    const anyKey = await deps.store.db
-      .selectFrom('api_keys')
-      .select('id')
-      .limit(1)
-      .executeTakeFirst();
-    if (!anyKey || !adminKey) {
-      adminKey = (
-        await createApiKey(deps, { name: 'admin (created at first start)', scopes: ['admin'] })
-      ).key;
-      writeFileSync(keyFile, `${adminKey}\n`, { mode: 0o600 });
-    }
-  }
-  if (fresh && config.demo) {
+  const start = await claimFirstStart(deps);
+  if (start.adminKey) writeFileSync(keyFile, `${start.adminKey}\n`, { mode: 0o600 });
+  const adminKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
+  if (start.loadDemo && config.demo) {
     log.info('empty database: loading the demo marketplace (takes a few seconds)');
     const r = await seedDemo(deps);
     log.info(r, 'demo marketplace loaded');
@@ -66,8 +52,10 @@ async function main() {
       `  Tandem is running at ${url}`,
       `  database:  ${database}`,
       `  API docs:  ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
-      `  admin key: ${adminKey}  (also in ${keyFile})`,
-      `  try:       curl -H "Authorization: Bearer ${adminKey}" ${url}/v1/partners`,
+      adminKey
+        ? `  admin key: ${adminKey}  (also in ${keyFile})`
+        : '  admin key: created by the node that first started on this database (its admin-api-key file); more via POST /v1/api-keys',
+      `  try:       curl -H "Authorization: Bearer ${adminKey ?? '<key>'}" ${url}/v1/partners`,
       '',
     ].join('\n') + '\n',
   );

@@ -23,7 +23,7 @@ export interface Deps {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly log: Logger;
-  /** Secret mixed into hashed IPs and API key digests; stable per installation. */
+  /** Secret mixed into hashed visitor IPs; stable per installation. */
   readonly secret: string;
 }
 
