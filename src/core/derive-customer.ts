@@ -170,7 +170,7 @@ function deriveProgram(
 
   for (const e of events) {
     mergeCustomerFacts(facts, e);
-    if (e.type === 'payment') payments.set(`${e.source}\u0000${e.externalId}`, e);
+    if (e.type === 'payment') payments.set(`${e.source}\u001f${e.externalId}`, e);
     const version = versionInForce(program.versions, e.occurredAt);
     if (!attribution) {
       if (!version || !ATTRIBUTABLE.has(e.type)) continue;
@@ -193,7 +193,7 @@ function deriveProgram(
     }
     const isReversal = e.type === 'refund' || e.type === 'chargeback';
     const payment =
-      isReversal && e.paymentId ? payments.get(`${e.source}\u0000${e.paymentId}`) : undefined;
+      isReversal && e.paymentId ? payments.get(`${e.source}\u001f${e.paymentId}`) : undefined;
     // A refund counts against the partner only if its payment counted for them.
     if (isReversal && !(payment && converted.has(payment.id))) continue;
     if (e.type === 'payment') converted.add(e.id);
@@ -320,7 +320,7 @@ function earn(
   };
   return {
     key: `${e.id}:${version.programId}:${rule.id}`,
-    order: `${senderKey(e)}\u0000${rule.id}`,
+    order: `${senderKey(e)}\u001f${rule.id}`,
     unit: capped
       ? partnerMonthUnit(version.programId, attribution.partnerId, monthKey(e.occurredAt))
       : customerUnit(attribution.customerId),
@@ -375,7 +375,7 @@ function reverse(
     out.accruals.push({
       ...original,
       key: `${refund.id}:${original.programId}:${original.ruleId}`,
-      order: `${senderKey(refund)}\u0000${original.ruleId}`,
+      order: `${senderKey(refund)}\u001f${original.ruleId}`,
       kind: 'reversal',
       eventId: refund.id,
       amount: -delta,

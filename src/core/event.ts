@@ -64,12 +64,12 @@ export function compareEvents(a: Ordered, b: Ordered): number {
   const ra = TYPE_RANK[a.type ?? ''] ?? 9;
   const rb = TYPE_RANK[b.type ?? ''] ?? 9;
   if (ra !== rb) return ra - rb;
-  const ka = a.externalId === undefined ? a.id : `${a.source ?? ''}\u0000${a.externalId}`;
-  const kb = b.externalId === undefined ? b.id : `${b.source ?? ''}\u0000${b.externalId}`;
+  const ka = a.externalId === undefined ? a.id : `${a.source ?? ''}\u001f${a.externalId}`;
+  const kb = b.externalId === undefined ? b.id : `${b.source ?? ''}\u001f${b.externalId}`;
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** The sender's key of an event, for ordering that must not depend on arrival. */
 export function senderKey(e: { source: string; externalId: string }): string {
-  return `${e.source}\u0000${e.externalId}`;
+  return `${e.source}\u001f${e.externalId}`;
 }

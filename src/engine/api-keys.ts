@@ -8,9 +8,10 @@ import { getPartnerIn } from './partners.js';
 import { inTransaction } from './transaction.js';
 
 /**
- * Scopes an API key can hold. `admin` allows everything; a partner key (one
- * with a partner id) can only read that partner's own data, whatever else it
- * claims.
+ * Scopes an API key can hold. `admin` allows everything. A partner key (one
+ * with a partner id) holds no scopes of its own: it reads that partner's data
+ * and creates that partner's own tracking links (what a partner portal does),
+ * and nothing else.
  */
 export const scopes = [
   'admin',

@@ -27,40 +27,51 @@ export interface VersionView {
 }
 
 /**
- * Creates a program (terms come as versions). Errors: `program_exists` when
- * the key is taken.
+ * Creates a program, optionally with its first version, in one transaction:
+ * a refused first version leaves no program behind.
+ * Errors: `program_exists`, and those of `publishVersion` for the first version.
  */
 export async function createProgram(
   deps: Deps,
-  input: { key: string; name: string },
+  input: { key: string; name: string; firstVersion?: Omit<PublishInput, 'program'> | undefined },
   actor = 'system',
 ): Promise<ProgramView> {
+  const first = input.firstVersion ? checkPublish(deps, input.firstVersion) : undefined;
   return inTransaction(deps, async (tx) => {
     const taken = await tx
       .selectFrom('programs')
       .select('id')
       .where('key', '=', input.key)
       .executeTakeFirst();
-    if (taken)
+    if (taken) {
       throw new TandemError('program_exists', `a program with key "${input.key}" exists`, {
         id: taken.id,
       });
+    }
     const id = deps.ids.next('prg');
     await tx
       .insertInto('programs')
       .values({ id, key: input.key, name: input.name, created_at: deps.clock.now() })
       .execute();
-    await audit(deps, tx, { actor, action: 'program.created', subject: id, data: input });
+    await audit(deps, tx, {
+      actor,
+      action: 'program.created',
+      subject: id,
+      data: { key: input.key, name: input.name },
+    });
+    if (first && input.firstVersion)
+      await insertVersion(deps, tx, id, input.firstVersion, first, actor);
     return (await getProgramIn(tx, id, deps.clock.now())) as ProgramView;
   });
 }
 
 export interface PublishInput {
   program: string;
-  effectiveFrom: number;
+  /** Defaults to now (the moment of publishing). */
+  effectiveFrom?: number | undefined;
   terms: unknown;
-  correction?: boolean;
-  reason?: string;
+  correction?: boolean | undefined;
+  reason?: string | undefined;
 }
 
 /**
@@ -77,6 +88,16 @@ export async function publishVersion(
   input: PublishInput,
   actor = 'system',
 ): Promise<VersionView> {
+  const checked = checkPublish(deps, input);
+  return inTransaction(deps, async (tx) => {
+    const program = await findProgram(tx, input.program);
+    return insertVersion(deps, tx, program.id, input, checked, actor);
+  });
+}
+
+type Checked = { document: ProgramTermsDocument; effectiveFrom: number; now: number };
+
+function checkPublish(deps: Deps, input: Omit<PublishInput, 'program'>): Checked {
   const checked = validateTerms(input.terms);
   if (!checked.ok) {
     throw new TandemError('invalid_program', 'the program terms are invalid', {
@@ -84,10 +105,11 @@ export async function publishVersion(
     });
   }
   const now = deps.clock.now();
-  if (input.effectiveFrom < now && !input.correction) {
+  const effectiveFrom = input.effectiveFrom ?? now;
+  if (effectiveFrom < now && !input.correction) {
     throw new TandemError(
       'version_in_past',
-      `effective_from ${toIso(input.effectiveFrom)} is before now (${toIso(now)}); publish it as a correction with a reason to change the past`,
+      `effective_from ${toIso(effectiveFrom)} is before now (${toIso(now)}); publish it as a correction with a reason to change the past`,
     );
   }
   if (input.correction && !input.reason?.trim()) {
@@ -95,52 +117,61 @@ export async function publishVersion(
       issues: [{ path: 'reason', message: 'required for a correction' }],
     });
   }
-  return inTransaction(deps, async (tx) => {
-    const program = await findProgram(tx, input.program);
-    const last = await tx
-      .selectFrom('program_versions')
-      .select((eb) => eb.fn.max('number').as('n'))
-      .where('program_id', '=', program.id)
-      .executeTakeFirst();
-    const number = (last?.n === null || last?.n === undefined ? 0 : toNumber(last.n)) + 1;
-    const id = deps.ids.next('ver');
-    await tx
-      .insertInto('program_versions')
-      .values({
-        id,
-        program_id: program.id,
-        number,
-        effective_from: input.effectiveFrom,
-        published_at: now,
-        correction: input.correction ? 1 : 0,
-        reason: input.reason ?? null,
-        document: jsonIn(checked.document),
-      })
-      .execute();
-    // Only events on or after the effective date can change; normally there are none.
-    const marked = await markCustomersWithEventsSince(tx, input.effectiveFrom, now);
-    await audit(deps, tx, {
-      actor,
-      action: input.correction ? 'program.correction_published' : 'program.version_published',
-      subject: program.id,
-      data: {
-        version_id: id,
-        number,
-        effective_from: toIso(input.effectiveFrom),
-        reason: input.reason,
-        rederive: marked,
-      },
-    });
-    return {
+  return { document: checked.document, effectiveFrom, now };
+}
+
+async function insertVersion(
+  deps: Deps,
+  tx: Tx,
+  programId: string,
+  input: Omit<PublishInput, 'program'>,
+  checked: Checked,
+  actor: string,
+): Promise<VersionView> {
+  const { effectiveFrom, now } = checked;
+  const last = await tx
+    .selectFrom('program_versions')
+    .select((eb) => eb.fn.max('number').as('n'))
+    .where('program_id', '=', programId)
+    .executeTakeFirst();
+  const number = (last?.n === null || last?.n === undefined ? 0 : toNumber(last.n)) + 1;
+  const id = deps.ids.next('ver');
+  await tx
+    .insertInto('program_versions')
+    .values({
       id,
+      program_id: programId,
       number,
-      effective_from: toIso(input.effectiveFrom),
-      published_at: toIso(now),
-      correction: !!input.correction,
+      effective_from: effectiveFrom,
+      published_at: now,
+      correction: input.correction ? 1 : 0,
       reason: input.reason ?? null,
-      terms: checked.document,
-    };
+      document: jsonIn(checked.document),
+    })
+    .execute();
+  // Only events on or after the effective date can change; normally there are none.
+  const marked = await markCustomersWithEventsSince(tx, effectiveFrom, now);
+  await audit(deps, tx, {
+    actor,
+    action: input.correction ? 'program.correction_published' : 'program.version_published',
+    subject: programId,
+    data: {
+      version_id: id,
+      number,
+      effective_from: toIso(effectiveFrom),
+      reason: input.reason,
+      rederive: marked,
+    },
   });
+  return {
+    id,
+    number,
+    effective_from: toIso(effectiveFrom),
+    published_at: toIso(now),
+    correction: !!input.correction,
+    reason: input.reason ?? null,
+    terms: checked.document,
+  };
 }
 
 export async function findProgram(

@@ -2,6 +2,7 @@ import { TandemError } from '../core/errors.js';
 import { toIso } from '../core/time.js';
 import { jsonOut, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
+import { getPartner } from './partners.js';
 
 export interface AttributionView {
   customer_id: string;
@@ -39,6 +40,7 @@ export async function listAttributedCustomers(
   partnerId: string,
   limit: number,
 ): Promise<AttributionView[]> {
+  await getPartner(deps, partnerId);
   const rows = await deps.store.db
     .selectFrom('attributions')
     .selectAll()

@@ -4,6 +4,7 @@ import { formatAmount } from '../core/money.js';
 import { DAY_MS, isoDay } from '../core/time.js';
 import { toBigInt, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
+import { getPartner } from './partners.js';
 
 export interface DayStats {
   date: string;
@@ -25,6 +26,7 @@ export async function readDailyStats(
   deps: Deps,
   q: { partnerId?: string | undefined; from: number; to: number },
 ): Promise<DayStats[]> {
+  if (q.partnerId) await getPartner(deps, q.partnerId);
   const db = deps.store.db;
   const partner = q.partnerId ? sql`AND partner_id = ${q.partnerId}` : sql``;
   // A literal, not a parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.

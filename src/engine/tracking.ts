@@ -283,6 +283,7 @@ export async function disableCode(
 }
 
 export async function listLinks(deps: Deps, partnerId: string): Promise<LinkView[]> {
+  await getPartnerIn(deps.store.db, partnerId);
   const rows = await deps.store.db
     .selectFrom('links')
     .innerJoin('programs', 'programs.id', 'links.program_id')
@@ -295,6 +296,7 @@ export async function listLinks(deps: Deps, partnerId: string): Promise<LinkView
 }
 
 export async function listCodes(deps: Deps, partnerId: string): Promise<CodeView[]> {
+  await getPartnerIn(deps.store.db, partnerId);
   const rows = await deps.store.db
     .selectFrom('codes')
     .innerJoin('programs', 'programs.id', 'codes.program_id')

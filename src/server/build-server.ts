@@ -1,6 +1,13 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -10,6 +17,7 @@ import { ClickTracker } from '../engine/click-tracker.js';
 import type { Deps } from '../engine/deps.js';
 import type { Worker } from '../engine/worker.js';
 import { principalOf } from './auth.js';
+import { guardInput } from './input-guard.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { redirectRoute } from './redirect.js';
 import { eventRoutes } from './routes/events.js';
@@ -49,6 +57,10 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     trustProxy: true,
     // One log line per request would dominate the redirect's cost; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    // Errors before routing (a URL with broken percent-encoding) are problems too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      sendProblem(reply, problem('validation_failed', error.message));
+    },
   };
   const app = (isInstance
     ? Fastify({ ...common, loggerInstance: logger as FastifyBaseLogger })
@@ -84,6 +96,9 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
 
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/v1/')) request.principal = await principalOf(deps, request);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.url.startsWith('/v1/')) guardInput(request);
   });
 
   app.get('/health', { schema: { hide: true } as object }, async () => ({ ok: true }));

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { unstorableText } from '../core/unstorable-text.js';
 import type { ClickTracker } from '../engine/click-tracker.js';
 
 export const CLICK_PARAM = 'tdm_click';
@@ -26,7 +27,9 @@ export function redirectRoute(
     { schema: { hide: true } as object, logLevel: 'warn' },
     async (request, reply) => {
       const code = request.params.code;
-      const link = code.length <= 64 ? await tracker.resolve(code) : undefined;
+      // No link code holds such text (PostgreSQL could not even compare with it).
+      const link =
+        code.length <= 64 && !unstorableText(code) ? await tracker.resolve(code) : undefined;
       if (!link)
         return reply
           .code(404)

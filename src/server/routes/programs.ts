@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
 import { validateTerms } from '../../core/program-terms.js';
 import { parseInstant } from '../../core/time.js';
-import type { Principal } from '../../engine/api-keys.js';
 import type { Deps } from '../../engine/deps.js';
 import { createProgram, getProgram, listPrograms, publishVersion } from '../../engine/programs.js';
 import { requireScope } from '../auth.js';
@@ -30,7 +29,7 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
           .object({
             key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
             name: z.string().min(1).max(200),
-            version: z.object({ effective_from: instant, terms }).strict().optional(),
+            version: z.object({ effective_from: instant.optional(), terms }).strict().optional(),
           })
           .strict(),
       },
@@ -39,18 +38,21 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
       requireScope(principal(request), 'programs:write');
       return idempotent(deps, request, reply, async () => {
         const { key, name, version } = request.body;
-        await createProgram(deps, { key, name }, principal(request).keyId);
-        if (version) {
-          await publishVersion(
-            deps,
-            {
-              program: key,
-              effectiveFrom: parseInstant(version.effective_from) as number,
+        await createProgram(
+          deps,
+          {
+            key,
+            name,
+            firstVersion: version && {
+              effectiveFrom:
+                version.effective_from === undefined
+                  ? undefined
+                  : (parseInstant(version.effective_from) as number),
               terms: version.terms,
             },
-            principal(request).keyId,
-          );
-        }
+          },
+          principal(request).keyId,
+        );
         return { status: 201, body: await getProgram(deps, key) };
       });
     },
@@ -91,7 +93,7 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
         params: z.object({ program: z.string() }),
         body: z
           .object({
-            effective_from: instant,
+            effective_from: instant.optional().describe('defaults to now'),
             terms,
             correction: z.boolean().optional(),
             reason: z.string().max(1000).optional(),
@@ -107,7 +109,10 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
           deps,
           {
             program: request.params.program,
-            effectiveFrom: parseInstant(b.effective_from) as number,
+            effectiveFrom:
+              b.effective_from === undefined
+                ? undefined
+                : (parseInstant(b.effective_from) as number),
             terms: b.terms,
             ...(b.correction !== undefined ? { correction: b.correction } : {}),
             ...(b.reason !== undefined ? { reason: b.reason } : {}),

@@ -23,7 +23,8 @@ function parseRange(
   q: { from?: string | undefined; to?: string | undefined },
   now: number,
 ): { from: number; to: number } {
-  const to = q.to ? parseInstant(q.to) : Math.ceil(now / DAY_MS) * DAY_MS;
+  // The end of today (UTC), also at exactly midnight, so today is always shown.
+  const to = q.to ? parseInstant(q.to) : (Math.floor(now / DAY_MS) + 1) * DAY_MS;
   const from = q.from ? parseInstant(q.from) : (to ?? now) - 30 * DAY_MS;
   if (from === undefined || to === undefined || from >= to || to - from > 3660 * DAY_MS) {
     throw new TandemError(
