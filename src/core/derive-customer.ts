@@ -163,7 +163,7 @@ function deriveProgram(
   const signupAt = events.find((e) => e.type === 'signup')?.occurredAt;
   const capUsed = new Map<string, bigint>();
   const paid = new Map<string, PaidAccrual[]>();
-  const refunded = new Map<string, { revenue: bigint; gross: bigint; full: boolean }>();
+  const refunded = new Map<string, Share>();
   const payments = new Map<string, TandemEvent>();
   const facts: Record<string, string | number | boolean | undefined> = {};
   const converted = new Set<string>();
@@ -283,7 +283,8 @@ function earn(
   if (amount <= 0n) return undefined;
 
   if (rule.capPerCustomer !== undefined && cur === terms.currency) {
-    const used = capUsed.get(rule.id) ?? 0n;
+    const capKey = `${rule.id}|${cur}`;
+    const used = capUsed.get(capKey) ?? 0n;
     const room = rule.capPerCustomer > used ? rule.capPerCustomer - used : 0n;
     inputs.cap_per_customer = formatAmount(rule.capPerCustomer, cur);
     if (amount > room) {
@@ -293,7 +294,7 @@ function earn(
       amount = room;
     }
     if (amount <= 0n) return undefined;
-    capUsed.set(rule.id, used + amount);
+    capUsed.set(capKey, used + amount);
   }
 
   const availableAt = addDays(e.occurredAt, terms.holdDays);
@@ -340,35 +341,83 @@ function earn(
   };
 }
 
+/** The refunded part of a payment so far, as an exact fraction (1/1 = all of it). */
+interface Share {
+  num: bigint;
+  den: bigint;
+}
+
+const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
+
+function addShares(a: Share, b: Share): Share {
+  const num = a.num * b.den + b.num * a.den;
+  const den = a.den * b.den;
+  if (num >= den) return { num: 1n, den: 1n };
+  const g = gcd(num, den);
+  return { num: num / g, den: den / g };
+}
+
 /**
- * Reverses the refunded share of every accrual a payment earned. Shares are
- * cumulative (all refunds of the payment so far), so partial refunds round
- * once in total and never reverse more than was earned.
+ * Which part of its payment one refund returns: its revenue over the
+ * payment's revenue, else its gross over the payment's gross; all of it when
+ * it states no amount. Undefined when it cannot be related to the payment (a
+ * different currency, or only a field the payment lacks): such a refund
+ * reverses nothing rather than a guessed amount.
+ */
+export function refundFraction(payment: TandemEvent, refund: TandemEvent): Share | undefined {
+  if (refund.revenue === undefined && refund.gross === undefined) return { num: 1n, den: 1n };
+  if (
+    refund.currency !== undefined &&
+    payment.currency !== undefined &&
+    refund.currency !== payment.currency
+  ) {
+    return undefined;
+  }
+  for (const f of ['revenue', 'gross'] as const) {
+    const part = refund[f];
+    const total = payment[f];
+    if (part === undefined || total === undefined || total <= 0n) continue;
+    return part >= total
+      ? { num: 1n, den: 1n }
+      : { num: part / gcd(part, total), den: total / gcd(part, total) };
+  }
+  return undefined;
+}
+
+/**
+ * Reverses the refunded share of every accrual a payment earned. Shares add
+ * up exactly across partial refunds (each as a fraction of its own payment
+ * field) and round once in total, so refunds never reverse more than was
+ * earned and several partial refunds reverse exactly what one would.
  */
 function reverse(
   refund: TandemEvent,
   payment: TandemEvent,
   accruals: PaidAccrual[],
-  refunded: Map<string, { revenue: bigint; gross: bigint; full: boolean }>,
+  refunded: Map<string, Share>,
   capUsed: Map<string, bigint>,
   out: CustomerDerivation,
 ): void {
   if (refund.occurredAt < payment.occurredAt) return;
-  const sofar = refunded.get(payment.id) ?? { revenue: 0n, gross: 0n, full: false };
-  if (refund.revenue === undefined && refund.gross === undefined) sofar.full = true;
-  sofar.revenue += refund.revenue ?? 0n;
-  sofar.gross += refund.gross ?? 0n;
-  refunded.set(payment.id, sofar);
+  const fraction = refundFraction(payment, refund);
+  if (!fraction) return;
+  const before = refunded.get(payment.id) ?? { num: 0n, den: 1n };
+  const share = addShares(before, fraction);
+  refunded.set(payment.id, share);
+  if (share.num * before.den === before.num * share.den) return;
 
   for (const p of accruals) {
-    const share = refundShare(p.rule.of, payment, refund, sofar);
     const target = applyRatio(p.accrual.amount, share.num, share.den);
     const delta = target - p.reversed;
-    if (delta <= 0n) continue;
+    // Under a monthly partner cap the amount to reverse is recomputed from what
+    // was granted, so every growth of the share must reach that stage.
+    if (delta <= 0n && p.accrual.partnerCap === undefined) continue;
     p.reversed = target;
     // Only accruals that counted against the cap give room back.
-    if (p.accrual.trace.inputs.cap_per_customer !== undefined)
-      capUsed.set(p.rule.id, (capUsed.get(p.rule.id) ?? 0n) - delta);
+    if (p.accrual.trace.inputs.cap_per_customer !== undefined && delta > 0n) {
+      const capKey = `${p.rule.id}|${p.accrual.currency}`;
+      capUsed.set(capKey, (capUsed.get(capKey) ?? 0n) - delta);
+    }
     const original = p.accrual;
     const cur = original.currency;
     const availableAt = Math.max(refund.occurredAt, original.availableAt);
@@ -405,25 +454,6 @@ function reverse(
       },
     });
   }
-}
-
-function refundShare(
-  of: 'revenue' | 'gross',
-  payment: TandemEvent,
-  refund: TandemEvent,
-  sofar: { revenue: bigint; gross: bigint; full: boolean },
-): { num: bigint; den: bigint } {
-  if (sofar.full) return { num: 1n, den: 1n };
-  // Prefer the field the reward was computed on; fall back to the other one.
-  const order: ('revenue' | 'gross')[] =
-    of === 'revenue' ? ['revenue', 'gross'] : ['gross', 'revenue'];
-  for (const f of order) {
-    const total = payment[f];
-    if (refund[f] === undefined || total === undefined || total <= 0n) continue;
-    const num = sofar[f] > total ? total : sofar[f];
-    return { num, den: total };
-  }
-  return { num: 1n, den: 1n };
 }
 
 function mergeCustomerFacts(

@@ -4,6 +4,9 @@ import { canonicalJson } from '../core/event-input.js';
 import { toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 
+/** How long a reservation may stay unanswered before a retry may take it over. */
+export const STALE_RESERVATION_MS = 60_000;
+
 export interface StoredResponse {
   status: number;
   body: unknown;
@@ -44,13 +47,29 @@ export async function withIdempotency(
         `Idempotency-Key "${key}" was used for a different request`,
       );
     }
-    if (toNumber(row.status) === 0) {
+    if (toNumber(row.status) !== 0) {
+      return { status: toNumber(row.status), body: JSON.parse(row.body), replayed: true };
+    }
+    // A reservation this old belongs to a process that died mid-request; one
+    // retry may take it over (the conditional update lets only one win).
+    const now = deps.clock.now();
+    const stale = toNumber(row.created_at) < now - STALE_RESERVATION_MS;
+    const taken = stale
+      ? await db
+          .updateTable('idempotency')
+          .set({ created_at: now })
+          .where('scope', '=', scope)
+          .where('key', '=', key)
+          .where('status', '=', 0)
+          .where('created_at', '=', row.created_at)
+          .executeTakeFirst()
+      : undefined;
+    if (!taken || Number(taken.numUpdatedRows) !== 1) {
       throw new TandemError(
         'idempotency_conflict',
         `a request with Idempotency-Key "${key}" is still in progress; retry shortly`,
       );
     }
-    return { status: toNumber(row.status), body: JSON.parse(row.body), replayed: true };
   }
   let response: StoredResponse;
   try {

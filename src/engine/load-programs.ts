@@ -3,7 +3,7 @@ import type { ProgramVersion, ProgramWithVersions } from '../core/program-versio
 import { jsonOut, toBool, toNumber } from '../store/values.js';
 import type { Db, Tx } from './transaction.js';
 
-// Versions are immutable once published, so compiled terms can be kept by id.
+// Versions are immutable once published, so compiled terms can be kept.
 const compiled = new Map<string, ProgramTerms>();
 
 /** Every program with all its published versions, terms compiled for evaluation. */
@@ -14,10 +14,14 @@ export async function loadPrograms(db: Db | Tx): Promise<ProgramWithVersions[]> 
   ]);
   const byProgram = new Map<string, ProgramVersion[]>();
   for (const v of versions) {
-    let terms = compiled.get(v.id);
+    // Keyed by content too: one process may open several databases (tests, tools).
+    const text = typeof v.document === 'string' ? v.document : JSON.stringify(v.document);
+    const cacheKey = `${v.id}\u001f${text}`;
+    let terms = compiled.get(cacheKey);
     if (!terms) {
       terms = compileTerms(parseTerms(jsonOut(v.document)));
-      compiled.set(v.id, terms);
+      if (compiled.size > 10_000) compiled.clear();
+      compiled.set(cacheKey, terms);
     }
     const list = byProgram.get(v.program_id) ?? [];
     list.push({

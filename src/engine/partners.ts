@@ -134,6 +134,18 @@ export async function changePartnerStatus(
       FROM attributions a JOIN events e ON e.customer_id = a.customer_id
       WHERE a.partner_id = ${p.id} AND e.occurred_at >= ${now - CLOCK_SKEW_MS}
       ON CONFLICT (unit) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
+    // ...and customers whose recent events quote its clicks or codes: they may
+    // have been left unattributed (or attributed elsewhere) while it was not approved.
+    const since = now - CLOCK_SKEW_MS;
+    await sql`
+      INSERT INTO dirty_units (unit, marked_at)
+      SELECT DISTINCT CAST(${'c:'} AS TEXT) || e.customer_id, CAST(${now} AS BIGINT)
+      FROM events e
+      WHERE e.occurred_at >= ${since}
+        AND (e.click_id IN (SELECT id FROM clicks WHERE partner_id = ${p.id})
+          OR e.referral_code IN (SELECT code FROM codes WHERE partner_id = ${p.id})
+          OR e.coupon IN (SELECT code FROM codes WHERE partner_id = ${p.id}))
+      ON CONFLICT (unit) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
     await audit(deps, tx, {
       actor,
       action: `partner.${input.status}`,

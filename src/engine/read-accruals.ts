@@ -128,11 +128,11 @@ export function encodeCursor(at: number, id: string): string {
 
 export function decodeCursor(cursor: string): [number, string] {
   const text = Buffer.from(cursor, 'base64url').toString();
-  const i = text.indexOf(':');
-  const at = Number(text.slice(0, i));
-  if (i < 0 || !Number.isFinite(at))
+  const m = /^(\d{1,15}):(.{1,200})$/s.exec(text);
+  if (!m) {
     throw new TandemError('validation_failed', 'invalid cursor', {
-      issues: [{ path: 'before', message: 'invalid cursor' }],
+      issues: [{ path: 'before', message: 'not a cursor this API returned' }],
     });
-  return [at, text.slice(i + 1)];
+  }
+  return [Number(m[1]), m[2] as string];
 }

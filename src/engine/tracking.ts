@@ -74,8 +74,11 @@ async function enroll(tx: Tx, programId: string, partnerId: string, now: number)
 /**
  * Creates a tracking link: a short code that redirects to `destination`
  * (http or https) with UTM parameters kept and added. A custom `code` may be
- * asked for. Errors: `partner_not_found`, `partner_not_approved`,
- * `program_not_found`, `code_taken`, `validation_failed` (bad URL).
+ * asked for. An operator's link enrolls the partner in the program; a
+ * partner creating its own link (`enrolledOnly`) must already be enrolled.
+ * Errors: `partner_not_found`, `partner_not_approved`, `program_not_found`
+ * (also for a program the partner may not join itself), `code_taken`,
+ * `validation_failed` (bad URL).
  */
 export async function createLink(
   deps: Deps,
@@ -85,6 +88,7 @@ export async function createLink(
     destination: string;
     code?: string | undefined;
     utm?: Partial<Record<(typeof UTM)[number], string>> | undefined;
+    enrolledOnly?: boolean | undefined;
   },
   actor = 'system',
 ): Promise<LinkView> {
@@ -101,6 +105,16 @@ export async function createLink(
   return inTransaction(deps, async (tx) => {
     await requireApproved(tx, input.partnerId);
     const program = await findProgram(tx, input.program);
+    if (input.enrolledOnly) {
+      const enrolled = await tx
+        .selectFrom('enrollments')
+        .select('partner_id')
+        .where('program_id', '=', program.id)
+        .where('partner_id', '=', input.partnerId)
+        .executeTakeFirst();
+      // Not 403: a partner must not learn which programs it is not in.
+      if (!enrolled) throw new TandemError('program_not_found', `no program "${input.program}"`);
+    }
     const now = deps.clock.now();
     let code = input.code;
     if (code) {

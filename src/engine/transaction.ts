@@ -5,8 +5,11 @@ import type { Deps } from './deps.js';
 export type Tx = Transaction<Schema>;
 export type Db = Kysely<Schema>;
 
-// PostgreSQL: serialization_failure, deadlock_detected — safe to retry whole.
-const RETRYABLE = new Set(['40001', '40P01']);
+// PostgreSQL: serialization_failure, deadlock_detected — safe to retry whole —
+// and unique_violation: two requests raced to create the same thing; on the
+// retry the use case's own check sees the winner and answers 409 (or picks
+// the next version number) instead of a 500.
+const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
 /**
  * Runs `fn` in one database transaction, retrying a few times when

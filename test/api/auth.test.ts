@@ -286,6 +286,26 @@ describe(`auth and isolation (${backend})`, () => {
     });
     expect(own.statusCode, own.body).toBe(201);
     expect(own.json()).toMatchObject({ partner_id: w.a.id });
+    // ...but only in programs it is enrolled in: a link must not be a way to join another program.
+    const vip = await client(s, s.adminKey)('POST', '/v1/programs', {
+      key: 'vip',
+      name: 'Invite only',
+      version: {
+        terms: { currency: 'USD', rewards: [{ id: 'big', event: 'payment', percent: 50 }] },
+      },
+    });
+    expect(vip.statusCode, vip.body).toBe(201);
+    expectProblem(
+      await me('POST', `/v1/partners/${w.a.id}/links`, {
+        program: 'vip',
+        destination: 'https://market.test/',
+      }),
+      404,
+      'program_not_found',
+    );
+    expect((await client(s, s.adminKey)('GET', `/v1/partners/${w.a.id}`)).json().programs).toEqual([
+      'ref',
+    ]);
   });
 
   it('a partner key is refused (403) on operator routes', async () => {

@@ -171,7 +171,12 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
         status: 201,
         body: await createLink(
           deps,
-          { partnerId: request.params.id, ...request.body },
+          {
+            partnerId: request.params.id,
+            ...request.body,
+            // A partner links only into programs it is in; an operator's link enrolls it.
+            enrolledOnly: principal(request).partnerId !== null,
+          },
           principal(request).keyId,
         ),
       }));
