@@ -83,6 +83,17 @@ describe(`derivation through the ledger (${backend})`, () => {
       );
     expect([...net.values()].filter((v) => v !== 0n).sort()).toEqual([2000n, 3000n]);
     expect(lines.some((l) => l.kind === 'adjustment')).toBe(true);
+    // Capped lines keep their full trace, with the cap's step after the arithmetic.
+    const capped = lines.find((l) => l.kind === 'accrual' && l.amount === '20.00');
+    const trace = capped?.trace as {
+      program: { version: number };
+      rule: { id: string };
+      steps: string[];
+    };
+    expect(trace.program.version).toBe(1);
+    expect(trace.rule.id).toBe('share');
+    expect(trace.steps[0]).toContain('300.00 revenue × 10% = 30.00 USD');
+    expect(trace.steps.at(-1)).toContain('monthly partner cap 50.00');
     // March is a new month with its own cap.
     await ingestEvents(t, [pay('m', 'A', '2026-03-05', '300.00')]);
     await deriveAll(t);

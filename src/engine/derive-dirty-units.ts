@@ -8,11 +8,15 @@ import type { TandemEvent } from '../core/event.js';
 import type { ClickRecord, CodeRecord } from '../core/touch.js';
 import { eventFromRow } from '../store/event-rows.js';
 import { jsonIn, jsonOut, toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
+import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
 import type { Deps } from './deps.js';
 import { markDirty } from './dirty-units.js';
 import { loadPrograms } from './load-programs.js';
 import { postDeltas } from './post-lines.js';
 import { chunks, inTransaction, type Tx } from './transaction.js';
+
+/** How long a partner-month unit waits after its first mark before it is re-capped (worker). */
+export const DEFAULT_SETTLE_MS = 1000;
 
 export interface DeriveResult {
   units: number;
@@ -29,15 +33,24 @@ export interface DeriveResult {
  */
 export async function deriveDirtyUnits(
   deps: Deps,
-  opts: { limit?: number } = {},
+  opts: { limit?: number; settleMs?: number } = {},
 ): Promise<DeriveResult> {
   const limit = opts.limit ?? 500;
   return inTransaction(deps, async (tx) => {
     const now = deps.clock.now();
     const lock = deps.store.dialect === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
-    const claimed = await sql<{ unit: string }>`
-      SELECT unit FROM dirty_units ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
-    const units = claimed.rows.map((r) => r.unit);
+    const claimCustomers = await sql<{ unit: string }>`
+      SELECT unit FROM dirty_units WHERE unit LIKE 'c:%'
+      ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
+    // A partner-month unit sums every candidate of its month: re-applying the
+    // cap after each batch of customers would make ingestion quadratic. It is
+    // derived once its first mark is `settleMs` old, so a month is
+    // re-capped at most about once per settle interval however busy it is.
+    const settled = now - (opts.settleMs ?? DEFAULT_SETTLE_MS);
+    const claimMonths = await sql<{ unit: string }>`
+      SELECT unit FROM dirty_units WHERE unit LIKE 'pm:%' AND marked_at <= ${settled}
+      ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
+    const units = [...claimCustomers.rows, ...claimMonths.rows].map((r) => r.unit);
     if (units.length === 0) return { units: 0, lines: 0 };
 
     const customers = units.filter((u) => u.startsWith('c:')).map((u) => u.slice(2));
@@ -67,8 +80,11 @@ export async function deriveDirtyUnits(
     if (partnerMonths.length) {
       const cands = await loadCandidates(tx, partnerMonths);
       const posted = await loadPosted(tx, partnerMonths);
-      for (const u of partnerMonths)
-        byUnit.set(u, diffAccruals(applyPartnerCaps(cands.get(u) ?? []), posted.get(u) ?? []));
+      for (const u of partnerMonths) {
+        const deltas = diffAccruals(applyPartnerCaps(cands.get(u) ?? []), posted.get(u) ?? []);
+        await attachTraces(tx, deltas);
+        byUnit.set(u, deltas);
+      }
     }
 
     const lines = await postDeltas(deps, tx, byUnit, now);
@@ -85,7 +101,7 @@ export async function deriveAll(
 ): Promise<DeriveResult> {
   const total = { units: 0, lines: 0 };
   for (let round = 0; round < (opts.maxRounds ?? 1_000_000); round++) {
-    const r = await deriveDirtyUnits(deps, opts);
+    const r = await deriveDirtyUnits(deps, { ...opts, settleMs: 0 });
     total.units += r.units;
     total.lines += r.lines;
     if (r.units === 0) break;
@@ -185,9 +201,23 @@ async function deriveCustomers(
 async function loadPosted(tx: Tx, units: string[]): Promise<Map<string, PostedAccrual[]>> {
   const acc = new Map<string, Map<string, PostedAccrual>>();
   for (const part of chunks(units, 500)) {
+    // Only what the comparison needs: traces are large and never read here.
     const rows = await tx
       .selectFrom('accrual_lines')
-      .selectAll()
+      .select([
+        'unit',
+        'key',
+        'partner_id',
+        'currency',
+        'available_at',
+        'amount',
+        'program_id',
+        'customer_id',
+        'event_id',
+        'rule_id',
+        'version_id',
+        'occurred_at',
+      ])
       .where('unit', 'in', part)
       .execute();
     for (const r of rows) {
@@ -265,67 +295,4 @@ async function replaceReadModels(
       )
       .execute();
   }
-}
-
-/**
- * Candidates for monthly-capped units are stored per customer, and every
- * partner-month they enter or leave is marked dirty so its cap is re-applied.
- */
-async function replaceCandidates(
-  tx: Tx,
-  customers: string[],
-  candidates: DesiredAccrual[],
-  now: number,
-): Promise<void> {
-  const touched = new Set<string>(candidates.map((c) => c.unit));
-  for (const part of chunks(customers, 500)) {
-    const old = await tx
-      .selectFrom('accrual_candidates')
-      .select('unit')
-      .distinct()
-      .where('customer_id', 'in', part)
-      .execute();
-    for (const o of old) touched.add(o.unit);
-    await tx.deleteFrom('accrual_candidates').where('customer_id', 'in', part).execute();
-  }
-  for (const part of chunks(candidates, 300)) {
-    await tx
-      .insertInto('accrual_candidates')
-      .values(
-        part.map((c) => ({ key: c.key, unit: c.unit, customer_id: c.customerId, data: jsonIn(c) })),
-      )
-      .execute();
-  }
-  if (touched.size) await markDirty(tx, touched, now);
-}
-
-async function loadCandidates(tx: Tx, units: string[]): Promise<Map<string, DesiredAccrual[]>> {
-  const out = new Map<string, DesiredAccrual[]>();
-  for (const part of chunks(units, 500)) {
-    const rows = await tx
-      .selectFrom('accrual_candidates')
-      .select(['unit', 'data'])
-      .where('unit', 'in', part)
-      .execute();
-    for (const r of rows) {
-      const raw = jsonOut<Record<string, unknown>>(r.data);
-      const c = {
-        ...raw,
-        amount: BigInt(raw.amount as string),
-        ...(raw.partnerCap !== undefined ? { partnerCap: BigInt(raw.partnerCap as string) } : {}),
-        ...(raw.share
-          ? {
-              share: {
-                num: BigInt((raw.share as { num: string }).num),
-                den: BigInt((raw.share as { den: string }).den),
-              },
-            }
-          : {}),
-      } as unknown as DesiredAccrual;
-      const list = out.get(r.unit);
-      if (list) list.push(c);
-      else out.set(r.unit, [c]);
-    }
-  }
-  return out;
 }

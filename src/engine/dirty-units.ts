@@ -1,34 +1,51 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { customerUnit } from '../core/accrual.js';
 import { chunks, type Tx } from './transaction.js';
 
+// An already dirty unit keeps its first mark time: the worker drains units in
+// mark order, and a partner-month unit that customers keep re-marking must
+// still come due. The upsert (not DO NOTHING) matters on PostgreSQL: it waits
+// for a worker that holds the row locked while deriving, and re-inserts the
+// mark once that worker deleted it, so no change is missed.
+const KEEP_FIRST_MARK = sql`ON CONFLICT (unit) DO UPDATE SET marked_at = dirty_units.marked_at`;
+
 /**
  * Marks derivation units dirty. Sorted so that concurrent transactions lock
- * the rows in one order (no deadlocks on PostgreSQL). An already dirty unit
- * gets a newer mark, which a worker that is deriving it right now will see.
+ * the rows in one order (no deadlocks on PostgreSQL).
  */
 export async function markDirty(tx: Tx, units: Iterable<string>, now: number): Promise<void> {
   const sorted = [...new Set(units)].sort();
   for (const part of chunks(sorted, 1000)) {
-    await tx
-      .insertInto('dirty_units')
-      .values(part.map((unit) => ({ unit, marked_at: now })))
-      .onConflict((oc) => oc.column('unit').doUpdateSet({ marked_at: now }))
-      .execute();
+    await sql`INSERT INTO dirty_units (unit, marked_at)
+      VALUES ${sql.join(part.map((unit) => sql`(${unit}, ${now})`))} ${KEEP_FIRST_MARK}`.execute(
+      tx,
+    );
   }
 }
 
-/** Marks every customer with an event on or after `since`; returns how many rows it touched. */
-export async function markCustomersWithEventsSince(
+/**
+ * Marks the customers a query returns (a `customer_id` column) for
+ * re-derivation, in one set-based statement; returns how many it marked.
+ */
+export async function markCustomersIn(
   tx: Tx,
-  since: number,
+  customers: RawBuilder<unknown>,
   now: number,
 ): Promise<number> {
   const r = await sql`
     INSERT INTO dirty_units (unit, marked_at)
-    SELECT DISTINCT CAST(${'c:'} AS TEXT) || customer_id, CAST(${now} AS BIGINT) FROM events WHERE occurred_at >= ${since}
-    ON CONFLICT (unit) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
+    SELECT DISTINCT CAST(${'c:'} AS TEXT) || q.customer_id, CAST(${now} AS BIGINT) FROM (${customers}) q
+    WHERE true ${KEEP_FIRST_MARK}`.execute(tx);
   return Number(r.numAffectedRows ?? 0n);
+}
+
+/** Marks every customer with an event on or after `since`. */
+export function markCustomersWithEventsSince(tx: Tx, since: number, now: number): Promise<number> {
+  return markCustomersIn(
+    tx,
+    sql`SELECT customer_id FROM events WHERE occurred_at >= ${since}`,
+    now,
+  );
 }
 
 export { customerUnit };

@@ -5,6 +5,7 @@ import { toIso } from '../core/time.js';
 import { jsonIn, jsonOut, toNumber } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
+import { markCustomersIn } from './dirty-units.js';
 import { findProgram } from './programs.js';
 import { type Db, inTransaction, type Tx } from './transaction.js';
 
@@ -128,24 +129,24 @@ export async function changePartnerStatus(
       .execute();
     await recordStatus(deps, tx, p.id, input.status, now, input.reason ?? null);
     // Earning depends on the status at each event's time: re-derive what may have changed.
-    await sql`
-      INSERT INTO dirty_units (unit, marked_at)
-      SELECT DISTINCT CAST(${'c:'} AS TEXT) || a.customer_id, CAST(${now} AS BIGINT)
-      FROM attributions a JOIN events e ON e.customer_id = a.customer_id
-      WHERE a.partner_id = ${p.id} AND e.occurred_at >= ${now - CLOCK_SKEW_MS}
-      ON CONFLICT (unit) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
+    await markCustomersIn(
+      tx,
+      sql`SELECT a.customer_id FROM attributions a JOIN events e ON e.customer_id = a.customer_id
+          WHERE a.partner_id = ${p.id} AND e.occurred_at >= ${now - CLOCK_SKEW_MS}`,
+      now,
+    );
     // ...and customers whose recent events quote its clicks or codes: they may
     // have been left unattributed (or attributed elsewhere) while it was not approved.
     const since = now - CLOCK_SKEW_MS;
-    await sql`
-      INSERT INTO dirty_units (unit, marked_at)
-      SELECT DISTINCT CAST(${'c:'} AS TEXT) || e.customer_id, CAST(${now} AS BIGINT)
-      FROM events e
+    await markCustomersIn(
+      tx,
+      sql`SELECT e.customer_id FROM events e
       WHERE e.occurred_at >= ${since}
         AND (e.click_id IN (SELECT id FROM clicks WHERE partner_id = ${p.id})
           OR e.referral_code IN (SELECT code FROM codes WHERE partner_id = ${p.id})
-          OR e.coupon IN (SELECT code FROM codes WHERE partner_id = ${p.id}))
-      ON CONFLICT (unit) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
+          OR e.coupon IN (SELECT code FROM codes WHERE partner_id = ${p.id}))`,
+      now,
+    );
     await audit(deps, tx, {
       actor,
       action: `partner.${input.status}`,

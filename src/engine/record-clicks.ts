@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isbot } from 'isbot';
 import { sql } from 'kysely';
 import type { Deps } from './deps.js';
+import { markCustomersIn } from './dirty-units.js';
 import { chunks, inTransaction } from './transaction.js';
 
 export interface ClickInput {
@@ -57,11 +58,11 @@ export async function recordClicks(deps: Deps, clicks: readonly ClickInput[]): P
         .execute();
       const now = deps.clock.now();
       const ids = part.map((c) => c.id);
-      await sql`
-        INSERT INTO dirty_units (unit, marked_at)
-        SELECT DISTINCT CAST(${'c:'} AS TEXT) || customer_id, CAST(${now} AS BIGINT) FROM events
-        WHERE click_id IN (${sql.join(ids)})
-        ON CONFLICT (unit) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
+      await markCustomersIn(
+        tx,
+        sql`SELECT customer_id FROM events WHERE click_id IN (${sql.join(ids)})`,
+        now,
+      );
     }
   });
 }

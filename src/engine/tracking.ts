@@ -6,6 +6,7 @@ import { normalizeCode } from '../core/touch.js';
 import { toNumber, toOptionalNumber } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
+import { markCustomersIn } from './dirty-units.js';
 import { getPartnerIn } from './partners.js';
 import { findProgram } from './programs.js';
 import { inTransaction, type Tx } from './transaction.js';
@@ -227,11 +228,11 @@ export async function createCode(
 }
 
 async function markCustomersQuoting(tx: Tx, code: string, now: number) {
-  await sql`
-    INSERT INTO dirty_units (unit, marked_at)
-    SELECT DISTINCT CAST(${'c:'} AS TEXT) || customer_id, CAST(${now} AS BIGINT) FROM events
-    WHERE referral_code = ${code} OR coupon = ${code}
-    ON CONFLICT (unit) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
+  await markCustomersIn(
+    tx,
+    sql`SELECT customer_id FROM events WHERE referral_code = ${code} OR coupon = ${code}`,
+    now,
+  );
 }
 
 /** Disables a link: its redirect answers 404 from now on; clicks already made keep counting. */

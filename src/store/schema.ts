@@ -149,7 +149,10 @@ export interface AccrualCandidatesTable {
   key: string;
   unit: string;
   customer_id: string;
+  /** Of data and trace: a re-derivation rewrites only candidates that changed. */
+  hash: string;
   data: Json;
+  trace: Json;
 }
 export interface LedgerTransactionsTable {
   id: string;

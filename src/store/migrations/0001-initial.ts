@@ -90,7 +90,8 @@ export function initial(dialect: Dialect) {
     `CREATE INDEX conversions_customer ON conversions (customer_id)`,
     `CREATE INDEX conversions_time ON conversions (occurred_at)`,
     `CREATE TABLE accrual_candidates (
-      key TEXT PRIMARY KEY, unit TEXT NOT NULL, customer_id TEXT NOT NULL, data ${JSON_T} NOT NULL)`,
+      key TEXT PRIMARY KEY, unit TEXT NOT NULL, customer_id TEXT NOT NULL, hash TEXT NOT NULL,
+      data ${JSON_T} NOT NULL, trace ${JSON_T} NOT NULL)`,
     `CREATE INDEX accrual_candidates_unit ON accrual_candidates (unit)`,
     `CREATE INDEX accrual_candidates_customer ON accrual_candidates (customer_id)`,
     `CREATE TABLE ledger_transactions (
