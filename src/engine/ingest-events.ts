@@ -5,7 +5,7 @@ import { canonicalEvent, type IncomingEvent, parseEventInput } from '../core/eve
 import { eventToRow } from '../store/event-rows.js';
 import type { Deps } from './deps.js';
 import { markDirty } from './dirty-units.js';
-import { chunks, inTransaction } from './transaction.js';
+import { chunks, inTransaction, type Tx } from './transaction.js';
 
 export const MAX_BATCH = 1000;
 
@@ -83,20 +83,10 @@ export async function ingestEvents(
   if (fresh.size > 0) {
     await inTransaction(deps, async (tx) => {
       const items = [...fresh.values()];
-      const existing = new Map<string, { id: string; hash: string }>();
-      for (const part of chunks(items, 500)) {
-        const rows = await tx
-          .selectFrom('events')
-          .select(['id', 'source', 'external_id', 'content_hash'])
-          .where(
-            'external_id',
-            'in',
-            part.map((i) => i.event.externalId),
-          )
-          .execute();
-        for (const r of rows)
-          existing.set(keyOf(r.source, r.external_id), { id: r.id, hash: r.content_hash });
-      }
+      const existing = await findStored(
+        tx,
+        items.map((i) => i.event),
+      );
       const toInsert = items.filter(
         (i) => !existing.has(keyOf(i.event.source, i.event.externalId)),
       );
@@ -113,17 +103,11 @@ export async function ingestEvents(
       }
       const raced = toInsert.filter((i) => !inserted.has(i.id));
       if (raced.length) {
-        const rows = await tx
-          .selectFrom('events')
-          .select(['id', 'source', 'external_id', 'content_hash'])
-          .where(
-            'external_id',
-            'in',
-            raced.map((i) => i.event.externalId),
-          )
-          .execute();
-        for (const r of rows)
-          existing.set(keyOf(r.source, r.external_id), { id: r.id, hash: r.content_hash });
+        for (const [k, v] of await findStored(
+          tx,
+          raced.map((i) => i.event),
+        ))
+          existing.set(k, v);
       }
       for (const i of items) {
         if (inserted.has(i.id)) {
@@ -171,6 +155,37 @@ export async function ingestEvents(
     else rejected++;
   }
   return { accepted, duplicates, rejected, results };
+}
+
+/**
+ * Events already stored under these keys, by `source␟id`. Queried per source
+ * so the lookup uses the unique (source, external_id) index: a scan here would
+ * make every batch slower than the last.
+ */
+async function findStored(
+  tx: Tx,
+  events: readonly { source: string; externalId: string }[],
+): Promise<Map<string, { id: string; hash: string }>> {
+  const bySource = new Map<string, string[]>();
+  for (const e of events) {
+    const list = bySource.get(e.source);
+    if (list) list.push(e.externalId);
+    else bySource.set(e.source, [e.externalId]);
+  }
+  const found = new Map<string, { id: string; hash: string }>();
+  for (const [source, ids] of bySource) {
+    for (const part of chunks(ids, 500)) {
+      const rows = await tx
+        .selectFrom('events')
+        .select(['id', 'source', 'external_id', 'content_hash'])
+        .where('source', '=', source)
+        .where('external_id', 'in', part)
+        .execute();
+      for (const r of rows)
+        found.set(keyOf(r.source, r.external_id), { id: r.id, hash: r.content_hash });
+    }
+  }
+  return found;
 }
 
 function classify(
