@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../src/core/prng.js';
 import { DAY_MS } from '../src/core/time.js';
 import { fixedClock } from '../src/engine/deps.js';
 import { deriveAll } from '../src/engine/derive-dirty-units.js';
@@ -21,16 +22,6 @@ const PARTNERS = 8;
 type Item =
   | { kind: 'click'; click: ClickInput }
   | { kind: 'event'; event: Record<string, unknown> };
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A stream of clicks and events over ~13 months: signups quoting clicks,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { workedExampleTerms } from '../../test/support/worked-example.js';
 import type { DesiredAccrual } from './accrual.js';
 import { applyPartnerCaps } from './apply-partner-caps.js';
 import {
@@ -23,27 +24,7 @@ const Q = 'prt_Q';
 const S = 'cus_S';
 
 /** The worked example of DESIGN.md / program-terms.ts. */
-const workedTerms: ProgramTermsInput = {
-  currency: 'USD',
-  attribution: { model: 'last_touch', window_days: 90 },
-  hold_days: 30,
-  rewards: [
-    {
-      id: 'seller-activation',
-      event: 'activation',
-      flat: '10.00',
-      when: { field: 'customer.side', op: 'eq', value: 'seller' },
-    },
-    {
-      id: 'revenue-share',
-      event: 'payment',
-      percent: 20,
-      of: 'revenue',
-      duration: { months: 12, from: 'first_payment' },
-      cap_per_customer: '500.00',
-    },
-  ],
-};
+const workedTerms: ProgramTermsInput = workedExampleTerms;
 
 function version(
   number: number,

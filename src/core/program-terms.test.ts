@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { workedExampleTerms } from '../../test/support/worked-example.js';
 import { TandemError } from './errors.js';
 import { compileTerms, parseTerms, validateTerms } from './program-terms.js';
 
 /** The example program of the doc comment, as an operator writes it. */
-const example = {
-  currency: 'USD',
-  attribution: { model: 'last_touch', window_days: 90 },
-  hold_days: 30,
-  rewards: [
-    {
-      id: 'seller-activation',
-      event: 'activation',
-      flat: '10.00',
-      when: { field: 'customer.side', op: 'eq', value: 'seller' },
-    },
-    {
-      id: 'revenue-share',
-      event: 'payment',
-      percent: 20,
-      of: 'revenue',
-      duration: { months: 12, from: 'first_payment' },
-      cap_per_customer: '500.00',
-    },
-  ],
-};
+const example = workedExampleTerms;
 
 function issuesOf(input: unknown) {
   const r = validateTerms(input);

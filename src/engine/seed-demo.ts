@@ -1,3 +1,4 @@
+import { prng } from '../core/prng.js';
 import { DAY_MS } from '../core/time.js';
 import { type Deps, fixedClock } from './deps.js';
 import { deriveAll } from './derive-dirty-units.js';
@@ -9,16 +10,6 @@ import { releaseAllDue } from './release-holds.js';
 import { createCode, createLink } from './tracking.js';
 
 /** A small deterministic PRNG (mulberry32), so the demo is the same on every machine. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const demoTerms = {
   currency: 'USD',

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
+import { workedExampleTerms } from '../../test/support/worked-example.js';
 import { fixedClock } from './deps.js';
 import { deriveAll } from './derive-dirty-units.js';
 import { ingestEvents } from './ingest-events.js';
@@ -24,27 +25,7 @@ describe(`the worked example (${backend})`, () => {
     await publishVersion(t, {
       program: 'referrals',
       effectiveFrom: Date.parse('2026-01-01T00:00:00Z'),
-      terms: {
-        currency: 'USD',
-        attribution: { model: 'last_touch', window_days: 90 },
-        hold_days: 30,
-        rewards: [
-          {
-            id: 'seller-activation',
-            event: 'activation',
-            flat: '10.00',
-            when: { field: 'customer.side', op: 'eq', value: 'seller' },
-          },
-          {
-            id: 'first-year-revenue',
-            event: 'payment',
-            percent: 20,
-            of: 'revenue',
-            duration: { months: 12, from: 'first_payment' },
-            cap_per_customer: '500.00',
-          },
-        ],
-      },
+      terms: workedExampleTerms,
     });
     const p = await createPartner(t, { name: 'P', kinds: ['referral'], status: 'approved' });
     const link = await createLink(t, {
@@ -104,9 +85,9 @@ describe(`the worked example (${backend})`, () => {
     const lines = (await listAccruals(t, { partnerId: p.id, limit: 100 })).data;
     const total = lines.reduce((s, l) => s + BigInt(l.amount_minor), 0n);
     expect(total).toBe(23000n);
-    expect(
-      lines.filter((l) => l.kind === 'accrual' && l.rule_id === 'first-year-revenue'),
-    ).toHaveLength(12);
+    expect(lines.filter((l) => l.kind === 'accrual' && l.rule_id === 'revenue-share')).toHaveLength(
+      12,
+    );
     expect(lines.filter((l) => l.kind === 'reversal').map((l) => l.amount)).toEqual(['-20.00']);
     const late = lines.filter((l) => l.occurred_at >= '2027-01-10');
     expect(late).toEqual([]);

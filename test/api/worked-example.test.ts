@@ -3,6 +3,7 @@ import { deriveAll } from '../../src/engine/derive-dirty-units.js';
 import { releaseAllDue } from '../../src/engine/release-holds.js';
 import { testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
+import { workedExampleTerms } from '../support/worked-example.js';
 
 // The worked example of src/engine/worked-example.test.ts, done entirely over
 // HTTP: a seller referred through a real redirect earns 10.00 for activating
@@ -63,27 +64,7 @@ describe(`the worked example over HTTP (${backend})`, () => {
       name: 'Referrals',
       version: {
         effective_from: '2026-01-01T00:00:00Z',
-        terms: {
-          currency: 'USD',
-          attribution: { model: 'last_touch', window_days: 90 },
-          hold_days: 30,
-          rewards: [
-            {
-              id: 'seller-activation',
-              event: 'activation',
-              flat: '10.00',
-              when: { field: 'customer.side', op: 'eq', value: 'seller' },
-            },
-            {
-              id: 'first-year-revenue',
-              event: 'payment',
-              percent: 20,
-              of: 'revenue',
-              duration: { months: 12, from: 'first_payment' },
-              cap_per_customer: '500.00',
-            },
-          ],
-        },
+        terms: workedExampleTerms,
       },
     });
     expect(program.statusCode, program.body).toBe(201);
@@ -179,9 +160,9 @@ describe(`the worked example over HTTP (${backend})`, () => {
 
     const lines = (await api(s, 'GET', `/v1/partners/${partner.id}/accruals?limit=100`)).json()
       .data as Accrual[];
-    expect(
-      lines.filter((l) => l.rule_id === 'first-year-revenue' && l.kind === 'accrual'),
-    ).toHaveLength(12);
+    expect(lines.filter((l) => l.rule_id === 'revenue-share' && l.kind === 'accrual')).toHaveLength(
+      12,
+    );
     expect(lines.filter((l) => l.kind === 'reversal').map((l) => l.amount)).toEqual(['-20.00']);
     expect(lines.some((l) => l.occurred_at >= '2027-01-10')).toBe(false);
     expect(lines.reduce((sum, l) => sum + Number(l.amount.replace('.', '')), 0)).toBe(23000);
@@ -213,7 +194,7 @@ describe(`the worked example over HTTP (${backend})`, () => {
     const share = (await api(s, 'GET', `/v1/accruals/${march.id}`)).json();
     expect(share.trace).toMatchObject({
       program: { version: 1, version_id: versionId },
-      rule: { id: 'first-year-revenue', pays: 'percent' },
+      rule: { id: 'revenue-share', pays: 'percent' },
       inputs: { revenue: '100.00', percent: '20', cap_per_customer: '500.00' },
     });
     expect(share.trace.steps.join('\n')).toContain('100.00 revenue × 20% = 20.00 USD');
