@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
 import { fixedClock } from './deps.js';
-import { deriveAll } from './derive-dirty-units.js';
+import { deriveAll, deriveDirtyUnits, deriveIsolating, PARK_MS } from './derive-dirty-units.js';
 import { ingestEvents } from './ingest-events.js';
 import { createPartner } from './partners.js';
 import { createProgram, publishVersion } from './programs.js';
@@ -254,5 +254,48 @@ describe(`derivation through the ledger (${backend})`, () => {
     expect(await releaseAllDue(t)).toBe(1);
     expect(await releaseAllDue(t)).toBe(0);
     expect(await balance(t, p.id)).toMatchObject({ pending: '0.00', available: '5.00' });
+  });
+});
+
+describe(`a unit that cannot be derived (${backend})`, () => {
+  let t: TestTandem;
+  afterEach(async () => t?.close());
+
+  it('is parked and logged while every other unit is derived', async () => {
+    t = await testTandem({ now: '2026-03-01T00:00:00Z' });
+    const [p] = await world(t, {
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'share', event: 'payment', percent: 10 }],
+    });
+    if (!p) throw new Error('no partner');
+    await ingestEvents(t, [pay('a', 'A', '2026-02-03', '100.00', p.code)]);
+    // A corrupt candidate row (no amount) poisons its partner-month unit.
+    await t.store.db
+      .insertInto('accrual_candidates')
+      .values({
+        key: 'poison',
+        unit: 'pm:prg_x:prt_x:2026-02',
+        customer_id: 'Z',
+        hash: 'x',
+        data: '{}',
+        trace: '{}',
+      })
+      .execute();
+    await t.store.db
+      .insertInto('dirty_units')
+      .values({ unit: 'pm:prg_x:prt_x:2026-02', marked_at: t.clock.now() })
+      .execute();
+    await expect(deriveDirtyUnits(t, { settleMs: 0 })).rejects.toThrow();
+    const r = await deriveIsolating(t);
+    expect(r.parked).toEqual(['pm:prg_x:prt_x:2026-02']);
+    expect(r.units).toBe(1);
+    expect(await balance(t, p.id)).toMatchObject({ available: '10.00' });
+    const left = await t.store.db.selectFrom('dirty_units').selectAll().execute();
+    expect(left.map((u) => [u.unit, Number(u.marked_at)])).toEqual([
+      ['pm:prg_x:prt_x:2026-02', t.clock.now() + PARK_MS],
+    ]);
+    // Parked: the next rounds leave it alone until its back-off has passed.
+    expect((await deriveDirtyUnits(t, { settleMs: 0 })).units).toBe(0);
   });
 });

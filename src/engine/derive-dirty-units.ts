@@ -29,18 +29,22 @@ export interface DeriveResult {
  * what the ledger holds for it and posts only the difference. Customer units
  * (`c:…`) come first; partner-month units (`pm:…`, monthly caps) are fed by
  * them and drained after. On PostgreSQL several workers share the queue with
- * `FOR UPDATE SKIP LOCKED`; a unit marked again while being derived stays dirty.
+ * `FOR UPDATE SKIP LOCKED`; a unit marked again while being derived stays
+ * dirty (PostgreSQL: the mark waits for the row lock; SQLite: transactions
+ * take turns on the one connection, so no mark can land mid-derivation).
  */
 export async function deriveDirtyUnits(
   deps: Deps,
-  opts: { limit?: number; settleMs?: number } = {},
+  opts: { limit?: number; settleMs?: number; only?: string[] } = {},
 ): Promise<DeriveResult> {
   const limit = opts.limit ?? 500;
   return inTransaction(deps, async (tx) => {
     const now = deps.clock.now();
     const lock = deps.store.dialect === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+    const only = opts.only ? sql` AND unit IN (${sql.join(opts.only)})` : sql``;
+    // `marked_at <= now`: a unit parked after failing waits out its back-off.
     const claimCustomers = await sql<{ unit: string }>`
-      SELECT unit FROM dirty_units WHERE unit LIKE 'c:%'
+      SELECT unit FROM dirty_units WHERE unit LIKE 'c:%' AND marked_at <= ${now}${only}
       ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
     // A partner-month unit sums every candidate of its month: re-applying the
     // cap after each batch of customers would make ingestion quadratic. It is
@@ -48,7 +52,7 @@ export async function deriveDirtyUnits(
     // re-capped at most about once per settle interval however busy it is.
     const settled = now - (opts.settleMs ?? DEFAULT_SETTLE_MS);
     const claimMonths = await sql<{ unit: string }>`
-      SELECT unit FROM dirty_units WHERE unit LIKE 'pm:%' AND marked_at <= ${settled}
+      SELECT unit FROM dirty_units WHERE unit LIKE 'pm:%' AND marked_at <= ${settled}${only}
       ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
     const units = [...claimCustomers.rows, ...claimMonths.rows].map((r) => r.unit);
     if (units.length === 0) return { units: 0, lines: 0 };
@@ -295,4 +299,44 @@ async function replaceReadModels(
       )
       .execute();
   }
+}
+
+/** How long a unit that failed to derive waits before it is tried again. */
+export const PARK_MS = 60_000;
+
+/**
+ * The fallback when a round fails: derives the due units one per transaction,
+ * so one unit that cannot be derived (a bug, bad data) is parked for PARK_MS
+ * and logged instead of rolling back — and stalling — everyone else's round.
+ */
+export async function deriveIsolating(
+  deps: Deps,
+  opts: { limit?: number } = {},
+): Promise<DeriveResult & { parked: string[] }> {
+  const now = deps.clock.now();
+  const due = await deps.store.db
+    .selectFrom('dirty_units')
+    .select('unit')
+    .where('marked_at', '<=', now)
+    .orderBy('marked_at')
+    .orderBy('unit')
+    .limit(opts.limit ?? 100)
+    .execute();
+  const total = { units: 0, lines: 0, parked: [] as string[] };
+  for (const { unit } of due) {
+    try {
+      const r = await deriveDirtyUnits(deps, { only: [unit], settleMs: 0 });
+      total.units += r.units;
+      total.lines += r.lines;
+    } catch (err) {
+      deps.log.error({ err, unit }, 'cannot derive this unit; parked, will retry');
+      await deps.store.db
+        .updateTable('dirty_units')
+        .set({ marked_at: now + PARK_MS })
+        .where('unit', '=', unit)
+        .execute();
+      total.parked.push(unit);
+    }
+  }
+  return total;
 }

@@ -1,5 +1,5 @@
 import type { Deps } from './deps.js';
-import { deriveDirtyUnits } from './derive-dirty-units.js';
+import { deriveDirtyUnits, deriveIsolating } from './derive-dirty-units.js';
 import { releaseHolds } from './release-holds.js';
 
 export interface Worker {
@@ -35,7 +35,15 @@ export function startWorker(
         }
         while (!stopped && (await releaseHolds(deps)).released > 0) {}
       } catch (e) {
-        deps.log.error({ err: e }, 'worker iteration failed; retrying');
+        deps.log.error(
+          { err: e },
+          'derivation round failed; deriving unit by unit to isolate the cause',
+        );
+        try {
+          await deriveIsolating(deps);
+        } catch (inner) {
+          deps.log.error({ err: inner }, 'worker iteration failed; retrying');
+        }
         await sleep(interval);
       }
       if (!poked) {
