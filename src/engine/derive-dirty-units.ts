@@ -7,10 +7,9 @@ import { type AccrualDelta, diffAccruals, type PostedAccrual } from '../core/dif
 import type { TandemEvent } from '../core/event.js';
 import type { ClickRecord, CodeRecord } from '../core/touch.js';
 import { eventFromRow } from '../store/event-rows.js';
-import { jsonIn, jsonOut, toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
+import { jsonIn, toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
 import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
 import type { Deps } from './deps.js';
-import { markDirty } from './dirty-units.js';
 import { loadPrograms } from './load-programs.js';
 import { postDeltas } from './post-lines.js';
 import { chunks, inTransaction, type Tx } from './transaction.js';
