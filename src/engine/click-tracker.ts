@@ -7,6 +7,20 @@ export interface ResolvedLink {
   partnerId: string;
   programId: string;
   destination: string;
+  /**
+   * The destination split where a query parameter goes (before any
+   * `#fragment`), computed once per cache fill so that a redirect appends its
+   * click id with string concatenation instead of parsing a URL.
+   */
+  splice: { base: string; separator: '?' | '&'; fragment: string };
+}
+
+/** Splits a normalized absolute URL for appending a query parameter. */
+export function spliceOf(destination: string): ResolvedLink['splice'] {
+  const hash = destination.indexOf('#');
+  const base = hash < 0 ? destination : destination.slice(0, hash);
+  const fragment = hash < 0 ? '' : destination.slice(hash);
+  return { base, separator: base.includes('?') ? '&' : '?', fragment };
 }
 
 export interface ClickTrackerOptions {
@@ -69,6 +83,7 @@ export class ClickTracker {
           partnerId: row.partner_id,
           programId: row.program_id,
           destination: row.destination,
+          splice: spliceOf(row.destination),
         }
       : undefined;
     if (this.#cache.size > 100_000) this.#cache.clear();

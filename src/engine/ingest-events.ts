@@ -83,32 +83,25 @@ export async function ingestEvents(
   if (fresh.size > 0) {
     await inTransaction(deps, async (tx) => {
       const items = [...fresh.values()];
-      const existing = await findStored(
-        tx,
-        items.map((i) => i.event),
-      );
-      const toInsert = items.filter(
-        (i) => !existing.has(keyOf(i.event.source, i.event.externalId)),
-      );
+      // Insert first: the unique (source, id) index decides what is new. Only
+      // the keys it refused are looked up, to tell duplicates from conflicts.
       const inserted = new Set<string>();
-      for (const part of chunks(toInsert, 200)) {
+      for (const part of chunks(items, 200)) {
         const rows = await tx
           .insertInto('events')
           .values(part.map((i) => eventToRow(i.event, i.id, now, i.hash)))
-          // A concurrent request may have stored the same key a moment ago.
           .onConflict((oc) => oc.columns(['source', 'external_id']).doNothing())
           .returning('id')
           .execute();
         for (const r of rows) inserted.add(r.id);
       }
-      const raced = toInsert.filter((i) => !inserted.has(i.id));
-      if (raced.length) {
-        for (const [k, v] of await findStored(
-          tx,
-          raced.map((i) => i.event),
-        ))
-          existing.set(k, v);
-      }
+      const refused = items.filter((i) => !inserted.has(i.id));
+      const existing = refused.length
+        ? await findStored(
+            tx,
+            refused.map((i) => i.event),
+          )
+        : new Map<string, { id: string; hash: string }>();
       for (const i of items) {
         if (inserted.has(i.id)) {
           results[i.index] = {
@@ -122,7 +115,7 @@ export async function ingestEvents(
         const prior = existing.get(keyOf(i.event.source, i.event.externalId));
         results[i.index] = classify(i.index, i.event.externalId, i.hash, prior);
       }
-      const units = toInsert
+      const units = items
         .filter((i) => inserted.has(i.id))
         .map((i) => customerUnit(i.event.customerId));
       await markDirty(tx, units, now);

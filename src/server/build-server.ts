@@ -94,21 +94,22 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/v1/')) request.principal = await principalOf(deps, request);
-  });
-  app.addHook('preValidation', async (request) => {
-    if (request.url.startsWith('/v1/')) guardInput(request);
-  });
-
   app.get('/health', { schema: { hide: true } as object }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
   redirectRoute(app, tracker, { cookieDays: opts.cookieDays ?? 90 });
-  eventRoutes(app, deps, opts.worker);
-  programRoutes(app, deps);
-  partnerRoutes(app, deps, tracker);
-  readRoutes(app, deps);
-  keyRoutes(app, deps);
+  // The API in its own encapsulated scope: its hooks (auth, input guard) cost
+  // the redirect nothing.
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', async (request) => {
+      request.principal = await principalOf(deps, request);
+    });
+    v1.addHook('preValidation', async (request) => guardInput(request));
+    eventRoutes(v1, deps, opts.worker);
+    programRoutes(v1, deps);
+    partnerRoutes(v1, deps, tracker);
+    readRoutes(v1, deps);
+    keyRoutes(v1, deps);
+  });
 
   app.addHook('onClose', async () => {
     await tracker.close();

@@ -41,11 +41,10 @@ export function redirectRoute(
         userAgent: request.headers['user-agent'],
         referer: request.headers.referer,
       });
-      const url = new URL(link.destination);
-      url.searchParams.set(CLICK_PARAM, clickId);
+      const { base, separator, fragment } = link.splice;
       return reply
         .code(302)
-        .header('location', url.toString())
+        .header('location', `${base}${separator}${CLICK_PARAM}=${clickId}${fragment}`)
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer-when-downgrade')
         .header(
