@@ -299,3 +299,61 @@ describe(`a unit that cannot be derived (${backend})`, () => {
     expect((await deriveDirtyUnits(t, { settleMs: 0 })).units).toBe(0);
   });
 });
+
+describe(`read models follow re-derivation (${backend})`, () => {
+  let t: TestTandem;
+  afterEach(async () => t?.close());
+
+  it('a late event that moves the attribution moves the conversions with it', async () => {
+    t = await testTandem({ now: '2026-03-01T00:00:00Z' });
+    const [p1, p2] = await world(
+      t,
+      { currency: 'USD', hold_days: 0, rewards: [{ id: 'share', event: 'payment', percent: 10 }] },
+      2,
+    );
+    if (!p1 || !p2) throw new Error('no partners');
+    await ingestEvents(t, [
+      { id: 's', type: 'signup', occurred_at: '2026-01-05T10:00:00Z', customer: { id: 'A' } },
+      pay('p', 'A', '2026-01-10', '100.00', p2.code),
+    ]);
+    await deriveAll(t);
+    const partnerOf = async () => {
+      const a = await t.store.db
+        .selectFrom('attributions')
+        .select('partner_id')
+        .where('customer_id', '=', 'A')
+        .execute();
+      const c = await t.store.db
+        .selectFrom('conversions')
+        .select(['partner_id', 'type'])
+        .where('customer_id', '=', 'A')
+        .orderBy('occurred_at')
+        .execute();
+      return {
+        attributed: a.map((x) => x.partner_id),
+        conversions: c.map((x) => [x.type, x.partner_id]),
+      };
+    };
+    expect(await partnerOf()).toEqual({ attributed: [p2.id], conversions: [['payment', p2.id]] });
+    // An activation of Jan 6 quoting P1's code arrives late: P1 touched the customer first.
+    await ingestEvents(t, [
+      {
+        id: 'a',
+        type: 'activation',
+        occurred_at: '2026-01-06T10:00:00Z',
+        customer: { id: 'A' },
+        referral_code: p1.code,
+      },
+    ]);
+    await deriveAll(t);
+    expect(await partnerOf()).toEqual({
+      attributed: [p1.id],
+      conversions: [
+        ['activation', p1.id],
+        ['payment', p1.id],
+      ],
+    });
+    expect(await balance(t, p1.id)).toMatchObject({ available: '10.00' });
+    expect(await balance(t, p2.id)).toMatchObject({ available: '0.00' });
+  });
+});

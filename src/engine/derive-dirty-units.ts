@@ -7,11 +7,12 @@ import { type AccrualDelta, diffAccruals, type PostedAccrual } from '../core/dif
 import type { TandemEvent } from '../core/event.js';
 import type { ClickRecord, CodeRecord } from '../core/touch.js';
 import { eventFromRow } from '../store/event-rows.js';
-import { jsonIn, toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
+import { toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
 import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
 import type { Deps } from './deps.js';
 import { loadPrograms } from './load-programs.js';
 import { postDeltas } from './post-lines.js';
+import { replaceReadModels } from './replace-read-models.js';
 import { chunks, inTransaction, type Tx } from './transaction.js';
 
 /** How long a partner-month unit waits after its first mark before it is re-capped (worker). */
@@ -251,53 +252,6 @@ async function loadPosted(tx: Tx, units: string[]): Promise<Map<string, PostedAc
   const out = new Map<string, PostedAccrual[]>();
   for (const [u, m] of acc) out.set(u, [...m.values()]);
   return out;
-}
-
-/** Attributions and conversions are read models: replaced wholesale per customer. */
-async function replaceReadModels(
-  tx: Tx,
-  customers: string[],
-  derived: Map<string, CustomerDerivation>,
-): Promise<void> {
-  for (const part of chunks(customers, 500)) {
-    await tx.deleteFrom('attributions').where('customer_id', 'in', part).execute();
-    await tx.deleteFrom('conversions').where('customer_id', 'in', part).execute();
-  }
-  const attributions = [...derived.values()].flatMap((d) => d.attributions);
-  const conversions = [...derived.values()].flatMap((d) => d.conversions);
-  for (const part of chunks(attributions, 300)) {
-    await tx
-      .insertInto('attributions')
-      .values(
-        part.map((a) => ({
-          program_id: a.programId,
-          customer_id: a.customerId,
-          partner_id: a.partnerId,
-          event_id: a.eventId,
-          version_id: a.versionId,
-          attributed_at: a.attributedAt,
-          reason: jsonIn(a.reason),
-        })),
-      )
-      .execute();
-  }
-  for (const part of chunks(conversions, 500)) {
-    await tx
-      .insertInto('conversions')
-      .values(
-        part.map((c) => ({
-          event_id: c.eventId,
-          program_id: c.programId,
-          partner_id: c.partnerId,
-          customer_id: c.customerId,
-          type: c.type,
-          occurred_at: c.occurredAt,
-          currency: c.currency ?? null,
-          revenue: c.revenue,
-        })),
-      )
-      .execute();
-  }
 }
 
 /** How long a unit that failed to derive waits before it is tried again. */
