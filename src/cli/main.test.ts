@@ -289,6 +289,64 @@ describe(`tandem CLI against a running server (${backend})`, () => {
     expect(list.out).toContain('seller-referrals');
   });
 
+  it('creates a partner with a code, a coupon and a link', async () => {
+    const created = await tandem(
+      'partners',
+      'create',
+      '--name',
+      'Ana Lima',
+      '--email',
+      'ana@lima.example',
+      '--program',
+      'seller-referrals',
+    );
+    expect(created.code, created.err).toBe(0);
+    const id = created.out.split(/\s+/)[0] as string;
+    expect(id).toMatch(/^prt_/);
+    expect(created.out).toContain('approved');
+    expect(
+      (await tandem('partners', 'code', id, '--program', 'seller-referrals', '--code', 'ANA10'))
+        .out,
+    ).toBe('ANA10  referral_code\n');
+    expect(
+      (
+        await tandem(
+          'partners',
+          'code',
+          id,
+          '--program',
+          'seller-referrals',
+          '--coupon',
+          '--code',
+          'ANA-SAVE',
+        )
+      ).out,
+    ).toBe('ANA-SAVE  coupon\n');
+    const link = await tandem(
+      'partners',
+      'link',
+      id,
+      '--program',
+      'seller-referrals',
+      '--to',
+      'https://m.test/sell',
+      '--code',
+      'ana',
+    );
+    expect(link.out).toBe('/r/ana  →  https://m.test/sell\n');
+    const taken = await tandem(
+      'partners',
+      'code',
+      id,
+      '--program',
+      'seller-referrals',
+      '--code',
+      'ana10',
+    );
+    expect(taken.code).toBe(1);
+    expect(taken.err).toContain('code_taken');
+  });
+
   it('prints problem+json errors readably and exits 1', async () => {
     const bad = await tandem('keys', 'create', '--name', 'x', '--scopes', 'root');
     expect(bad.code).toBe(1);
