@@ -798,6 +798,11 @@ describe('partner status over time', () => {
     expect(r.accruals.map((a) => a.eventId)).toEqual(['p1', 'p3']);
   });
 
+  it('a partner created approved is credited for events from before its creation (a backfill)', () => {
+    const r = run([{ at: day('2026-06-01'), status: 'approved' }]);
+    expect(r.accruals.map((a) => a.eventId)).toEqual(['p1', 'p2', 'p3']);
+  });
+
   it('a touch of a partner that was not approved at the time attributes nothing', () => {
     const r = run([
       { at: day('2025-12-01'), status: 'applied' },

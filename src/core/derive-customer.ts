@@ -69,8 +69,12 @@ function approvedAt(
   at: number,
 ): boolean {
   if (!history) return true;
-  let status: string | undefined;
-  for (const h of history.get(partnerId) ?? []) {
+  const changes = history.get(partnerId) ?? [];
+  // Before its first recorded status a partner is taken to have had that
+  // status: one created approved today can be credited for a backfilled
+  // history, one that applied is not approved until approved.
+  let status: string | undefined = changes[0]?.status;
+  for (const h of changes) {
     if (h.at > at) break;
     status = h.status;
   }
