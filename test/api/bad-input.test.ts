@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectProblem } from '../support/expect-problem.js';
 import { testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -17,13 +18,6 @@ const raw = (s: Server, method: 'GET' | 'POST', url: string, payload?: string, h
     headers: { ...s.auth, 'content-type': 'application/json', ...headers },
     ...(payload === undefined ? {} : { payload }),
   });
-
-function expectProblem(r: LightMyRequestResponse, status: number, code: string) {
-  expect(r.statusCode, r.body).toBe(status);
-  expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(r.json()).toMatchObject({ status, code });
-  return r.json() as { issues?: { path: string; message: string }[] };
-}
 
 const deep = (depth: number, leaf: string) => '{"not":'.repeat(depth) + leaf + '}'.repeat(depth);
 

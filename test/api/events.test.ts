@@ -1,6 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveAll } from '../../src/engine/derive-dirty-units.js';
+import { expectProblem } from '../support/expect-problem.js';
 import { testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -17,13 +17,6 @@ const post = (s: Server, url: string, body: unknown, headers: Record<string, str
     payload: body as object,
   });
 const get = (s: Server, url: string) => s.app.inject({ method: 'GET', url, headers: s.auth });
-
-function expectProblem(r: LightMyRequestResponse, status: number, code: string) {
-  expect(r.statusCode, r.body).toBe(status);
-  expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(r.json()).toMatchObject({ status, code });
-  return r.json() as { issues?: { path: string; message: string }[] };
-}
 
 const signup = (id: string, customer: string, extra: Record<string, unknown> = {}) => ({
   id,

@@ -1,6 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/engine/api-keys.js';
+import { expectProblem } from '../support/expect-problem.js';
 import { testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -20,12 +20,6 @@ const post = (s: Server, url: string, body: unknown, key?: string, auth = s.auth
 async function partnerCount(s: Server): Promise<number> {
   const r = await s.app.inject({ method: 'GET', url: '/v1/partners', headers: s.auth });
   return r.json().data.length;
-}
-
-function expectProblem(r: LightMyRequestResponse, status: number, code: string) {
-  expect(r.statusCode, r.body).toBe(status);
-  expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(r.json()).toMatchObject({ status, code });
 }
 
 describe(`Idempotency-Key on writes (${backend})`, () => {

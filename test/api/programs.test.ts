@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveAll } from '../../src/engine/derive-dirty-units.js';
+import { expectProblem } from '../support/expect-problem.js';
 import { testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -39,13 +40,6 @@ const client =
       headers: s.auth,
       ...(body === undefined ? {} : { payload: body as object }),
     });
-
-function expectProblem(r: LightMyRequestResponse, status: number, code: string) {
-  expect(r.statusCode, r.body).toBe(status);
-  expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(r.json()).toMatchObject({ status, code });
-  return r.json() as { issues?: { path: string; message: string }[]; detail: string };
-}
 
 describe(`programs over HTTP (${backend})`, () => {
   let s: Server | undefined;
