@@ -67,7 +67,7 @@ const HIDDEN_CLOCK: ReadonlyArray<[RegExp, string]> = [
   [/(?<![\w$.])process\.(?:env|hrtime)\b/, 'process.env / process.hrtime'],
 ];
 
-/** `it.only(`, `describe.only(`, `test.concurrent.only(`, `it.only.each(` … */
+/** A focused test: `it`, `describe`, `test` (also `.concurrent`, `.each`) followed by `.only`. */
 const FOCUSED_TEST = /(?<![\w$.])(?:it|test|describe|suite|bench)(?:\.\w+)*?\.only\b/;
 
 const isTestFile = (path: string): boolean => /\.(?:test|spec)\.[cm]?[jt]sx?$/.test(path);

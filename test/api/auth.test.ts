@@ -1,15 +1,13 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveAll } from '../../src/engine/derive-dirty-units.js';
 import { expectProblem } from '../support/expect-problem.js';
-import { testServer } from '../support/test-server.js';
+import { apiClient, testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
 // DESIGN invariant 6: a partner's credentials read and change only that
 // partner's data; an API key does only what its scopes allow.
 
 type Server = Awaited<ReturnType<typeof testServer>>;
-type Method = 'GET' | 'POST' | 'DELETE';
 
 const NOW = '2026-03-01T00:00:00Z';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36';
@@ -22,16 +20,7 @@ const TERMS = {
   ],
 };
 
-/** Calls the API with a key (or none, with `null`). */
-const client =
-  (s: Server, key: string | null) =>
-  (method: Method, url: string, body?: unknown): Promise<LightMyRequestResponse> =>
-    s.app.inject({
-      method,
-      url,
-      headers: key === null ? {} : { authorization: `Bearer ${key}` },
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
+const client = apiClient;
 
 async function newKey(s: Server, body: Record<string, unknown>) {
   const r = await client(s, s.adminKey)('POST', '/v1/api-keys', body);

@@ -1,21 +1,11 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/expect-problem.js';
-import { testServer } from '../support/test-server.js';
+import { apiClient, testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
-type Method = 'GET' | 'POST';
 
-const client =
-  (s: Server) =>
-  (method: Method, url: string, body?: unknown): Promise<LightMyRequestResponse> =>
-    s.app.inject({
-      method,
-      url,
-      headers: s.auth,
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
+const client = (s: Server) => apiClient(s);
 
 /** A server with one program (`ref`) to attach links and codes to. */
 async function withProgram() {

@@ -1,12 +1,10 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveAll } from '../../src/engine/derive-dirty-units.js';
 import { expectProblem } from '../support/expect-problem.js';
-import { testServer } from '../support/test-server.js';
+import { apiClient, testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
-type Method = 'GET' | 'POST';
 
 interface Accrual {
   id: string;
@@ -31,15 +29,7 @@ const terms = (percent: number) => ({
   rewards: [{ id: 'revenue-share', event: 'payment', percent, of: 'revenue' }],
 });
 
-const client =
-  (s: Server) =>
-  (method: Method, url: string, body?: unknown): Promise<LightMyRequestResponse> =>
-    s.app.inject({
-      method,
-      url,
-      headers: s.auth,
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
+const client = (s: Server) => apiClient(s);
 
 describe(`programs over HTTP (${backend})`, () => {
   let s: Server | undefined;

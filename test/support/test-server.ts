@@ -29,3 +29,17 @@ export async function testServer(opts: { now?: string } = {}): Promise<{
     },
   };
 }
+
+/**
+ * Calls the in-process API with a key: the server's admin key by default,
+ * another key, or none (`null`).
+ */
+export const apiClient =
+  (s: { app: FastifyInstance; adminKey: string }, key: string | null = s.adminKey) =>
+  (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
+    s.app.inject({
+      method,
+      url,
+      headers: key === null ? {} : { authorization: `Bearer ${key}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
