@@ -1,9 +1,27 @@
 import { z } from 'zod';
+import {
+  acceleratorSchema,
+  type CompiledAccelerator,
+  compileAccelerator,
+  compileStacking,
+  type Stacking,
+  stackingSchema,
+} from './accelerators.js';
+import { bonusSchema, type CompiledBonus } from './bonuses.js';
+import { type Budget, budgetSchema, type MarginGuard, marginGuardSchema } from './budget.js';
 import { type Condition, conditionSchema } from './conditions.js';
 import { type Currency, isCurrency } from './currency.js';
 import { type Issue, TandemError } from './errors.js';
 import { zodIssues } from './issues.js';
 import { parseAmount } from './money.js';
+import {
+  type CompiledTier,
+  checkTierOrder,
+  compileFactor,
+  compileRequirements,
+  requirementThreshold,
+  tierLevelSchema,
+} from './tiers.js';
 
 /**
  * The terms of one program version, as the operator writes them (YAML or
@@ -43,7 +61,7 @@ const percent = z
     },
   );
 
-const rule = z
+export const ruleSchema = z
   .object({
     id: ruleId,
     name: z.string().max(200).optional(),
@@ -86,6 +104,26 @@ const rule = z
     }
   });
 
+/** A non-monetary entitlement a tier grants (priority support, a support-credit allowance). */
+const benefitSchema = z
+  .object({
+    id: ruleId,
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    allowance: z
+      .object({
+        amount: amount.optional(),
+        count: z.number().int().min(1).max(1_000_000).optional(),
+        per: z.enum(['month', 'quarter', 'year']),
+      })
+      .strict()
+      .refine((a) => (a.amount === undefined) !== (a.count === undefined), {
+        message: 'an allowance is either an amount or a count',
+      })
+      .optional(),
+  })
+  .strict();
+
 export const programTermsSchema = z
   .object({
     currency: z
@@ -108,8 +146,23 @@ export const programTermsSchema = z
         priority: ['coupon', 'referral_code', 'click'],
       }),
     hold_days: z.number().int().min(0).max(365).default(30),
-    rewards: z.array(rule).max(100),
+    rewards: z.array(ruleSchema).max(100),
     caps: z.object({ per_partner_per_month: amount.optional() }).strict().optional(),
+    /** Days between publishing a later version and its effective_from (corrections excepted). */
+    notice_days: z.number().int().min(0).max(365).default(0),
+    benefits: z.array(benefitSchema).max(100).default([]),
+    tiers: z
+      .object({
+        grace_days: z.number().int().min(0).max(365).default(30),
+        levels: z.array(tierLevelSchema(ruleSchema)).min(1).max(20),
+      })
+      .strict()
+      .optional(),
+    accelerators: z.array(acceleratorSchema).max(100).default([]),
+    stacking: stackingSchema.optional(),
+    bonuses: z.array(bonusSchema).max(50).default([]),
+    budget: budgetSchema.optional(),
+    margin_guard: marginGuardSchema.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -133,12 +186,128 @@ export const programTermsSchema = z
         ctx.addIssue({ code: 'custom', path, message: (e as Error).message });
       }
     };
-    t.rewards.forEach((r, i) => {
-      check(r.flat, ['rewards', i, 'flat']);
-      check(r.cap_per_customer, ['rewards', i, 'cap_per_customer']);
-    });
+    const checkRules = (
+      rules: readonly { flat?: string | undefined; cap_per_customer?: string | undefined }[],
+      at: (string | number)[],
+    ) =>
+      rules.forEach((r, i) => {
+        check(r.flat, [...at, i, 'flat']);
+        check(r.cap_per_customer, [...at, i, 'cap_per_customer']);
+      });
+    checkRules(t.rewards, ['rewards']);
     check(t.caps?.per_partner_per_month, ['caps', 'per_partner_per_month']);
+    checkExtensions(t, t.currency as Currency, ctx, check, checkRules);
   });
+
+type Terms = z.output<typeof programTermsSchema>;
+
+/** Cross-references of tiers, benefits, accelerators, stacking, bonuses and budgets. */
+function checkExtensions(
+  t: Omit<Terms, never>,
+  currency: Currency,
+  ctx: z.RefinementCtx,
+  check: (text: string | undefined, path: (string | number)[]) => void,
+  checkRules: (
+    rules: readonly { flat?: string | undefined; cap_per_customer?: string | undefined }[],
+    at: (string | number)[],
+  ) => void,
+): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  const unique = (ids: string[], at: (i: number) => (string | number)[], what: string) => {
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (seen.has(id)) issue(at(i), `duplicate ${what} id ${id}`);
+      seen.add(id);
+    });
+  };
+  unique(
+    t.benefits.map((b) => b.id),
+    (i) => ['benefits', i, 'id'],
+    'benefit',
+  );
+  t.benefits.forEach((b, i) => {
+    check(b.allowance?.amount, ['benefits', i, 'allowance', 'amount']);
+  });
+  const benefitIds = new Set(t.benefits.map((b) => b.id));
+  const ruleIds = new Set(t.rewards.map((r) => r.id));
+
+  const levels = t.tiers?.levels ?? [];
+  unique(
+    levels.map((l) => l.id),
+    (i) => ['tiers', 'levels', i, 'id'],
+    'tier',
+  );
+  levels.forEach((l, i) => {
+    const at = ['tiers', 'levels', i];
+    l.requires.forEach((r, j) => {
+      const th = requirementThreshold(r.metric, r.at_least, currency);
+      if (!th.ok) issue([...at, 'requires', j, 'at_least'], th.message);
+    });
+    l.benefits.forEach((b, j) => {
+      if (!benefitIds.has(b))
+        issue([...at, 'benefits', j], `unknown benefit ${b} (declare it under benefits)`);
+    });
+    if (l.rewards) {
+      checkRules(l.rewards, [...at, 'rewards']);
+      unique(
+        l.rewards.map((r) => r.id),
+        (j) => [...at, 'rewards', j, 'id'],
+        'rule',
+      );
+      for (const r of l.rewards) ruleIds.add(r.id);
+    }
+  });
+  if (levels.length) checkTierOrder(levels, currency, ctx, ['tiers', 'levels']);
+
+  unique(
+    t.accelerators.map((a) => a.id),
+    (i) => ['accelerators', i, 'id'],
+    'accelerator',
+  );
+  t.accelerators.forEach((a, i) => {
+    if (a.id === 'tier')
+      issue(['accelerators', i, 'id'], '"tier" names the tier multiplier in stacking.order');
+    a.rules?.forEach((r, j) => {
+      if (!ruleIds.has(r)) issue(['accelerators', i, 'rules', j], `unknown rule ${r}`);
+    });
+  });
+  const boostIds = new Set([...t.accelerators.map((a) => a.id), 'tier']);
+  t.stacking?.order.forEach((id, i) => {
+    if (!boostIds.has(id))
+      issue(['stacking', 'order', i], `unknown boost ${id} (an accelerator id or "tier")`);
+  });
+
+  unique(
+    t.bonuses.map((b) => b.id),
+    (i) => ['bonuses', i, 'id'],
+    'bonus',
+  );
+  t.bonuses.forEach((b, i) => {
+    let last: bigint | undefined;
+    b.steps.forEach((s, j) => {
+      const at = ['bonuses', i, 'steps', j];
+      check(s.pays, [...at, 'pays']);
+      const th = requirementThreshold(b.metric, s.at_least, currency);
+      if (!th.ok) {
+        issue([...at, 'at_least'], th.message);
+        return;
+      }
+      if (last !== undefined && th.value <= last)
+        issue([...at, 'at_least'], 'steps must ascend by target');
+      last = th.value;
+    });
+  });
+
+  if (t.budget) {
+    if (t.budget.currency !== undefined && t.budget.currency !== currency)
+      issue(
+        ['budget', 'currency'],
+        `the program pays in ${currency}; a budget in ${t.budget.currency} cannot be enforced`,
+      );
+    check(t.budget.monthly, ['budget', 'monthly']);
+  }
+}
 
 export type ProgramTermsInput = z.input<typeof programTermsSchema>;
 export type ProgramTermsDocument = z.output<typeof programTermsSchema>;
@@ -158,12 +327,27 @@ export interface CompiledRule {
   capPerCustomer: bigint | undefined;
 }
 
+export interface Benefit {
+  id: string;
+  name: string;
+  description: string | undefined;
+  allowance: { amount?: bigint; count?: number; per: 'month' | 'quarter' | 'year' } | undefined;
+}
+
 export interface ProgramTerms {
   currency: Currency;
   attribution: { model: 'last_touch' | 'first_touch'; windowDays: number; priority: TouchKind[] };
   holdDays: number;
   rewards: CompiledRule[];
   capPerPartnerPerMonth: bigint | undefined;
+  noticeDays: number;
+  benefits: Benefit[];
+  tiers: { graceDays: number; levels: CompiledTier<CompiledRule>[] } | undefined;
+  accelerators: CompiledAccelerator[];
+  stacking: Stacking;
+  bonuses: CompiledBonus[];
+  budget: Budget | undefined;
+  marginGuard: MarginGuard | undefined;
 }
 
 /**
@@ -189,15 +373,8 @@ export function parseTerms(input: unknown): ProgramTermsDocument {
 export function compileTerms(doc: ProgramTermsDocument): ProgramTerms {
   const cur = doc.currency as Currency;
   const opt = (s: string | undefined) => (s === undefined ? undefined : parseAmount(s, cur));
-  return {
-    currency: cur,
-    attribution: {
-      model: doc.attribution.model,
-      windowDays: doc.attribution.window_days,
-      priority: [...doc.attribution.priority],
-    },
-    holdDays: doc.hold_days,
-    rewards: doc.rewards.map((r) => ({
+  const rules = (list: ProgramTermsDocument['rewards']): CompiledRule[] =>
+    list.map((r) => ({
       id: r.id,
       name: r.name,
       event: r.event,
@@ -207,7 +384,70 @@ export function compileTerms(doc: ProgramTermsDocument): ProgramTerms {
       of: r.of ?? 'revenue',
       duration: r.duration,
       capPerCustomer: opt(r.cap_per_customer),
-    })),
+    }));
+  return {
+    currency: cur,
+    attribution: {
+      model: doc.attribution.model,
+      windowDays: doc.attribution.window_days,
+      priority: [...doc.attribution.priority],
+    },
+    holdDays: doc.hold_days,
+    rewards: rules(doc.rewards),
     capPerPartnerPerMonth: opt(doc.caps?.per_partner_per_month),
+    noticeDays: doc.notice_days,
+    benefits: doc.benefits.map((b) => ({
+      id: b.id,
+      name: b.name,
+      description: b.description,
+      allowance: b.allowance
+        ? {
+            per: b.allowance.per,
+            ...(b.allowance.amount !== undefined
+              ? { amount: parseAmount(b.allowance.amount, cur) }
+              : {}),
+            ...(b.allowance.count !== undefined ? { count: b.allowance.count } : {}),
+          }
+        : undefined,
+    })),
+    tiers: doc.tiers
+      ? {
+          graceDays: doc.tiers.grace_days,
+          levels: doc.tiers.levels.map((l) => ({
+            id: l.id,
+            name: l.name ?? l.id,
+            requires: compileRequirements(l.requires, cur),
+            factor: compileFactor(l.multiplier),
+            rewards: l.rewards ? rules(l.rewards) : undefined,
+            benefits: [...l.benefits],
+          })),
+        }
+      : undefined,
+    accelerators: doc.accelerators.map(compileAccelerator),
+    stacking: compileStacking(doc.stacking),
+    bonuses: doc.bonuses.map((b) => ({
+      id: b.id,
+      name: b.name,
+      metric: b.metric,
+      period: b.period,
+      steps: b.steps.map((s) => {
+        const th = requirementThreshold(b.metric, s.at_least, cur);
+        if (!th.ok) throw new Error(th.message);
+        return { atLeast: th.value, pays: parseAmount(s.pays, cur) };
+      }),
+    })),
+    budget: doc.budget
+      ? {
+          monthly: parseAmount(doc.budget.monthly, cur),
+          policy: doc.budget.when_exhausted,
+          alertsAt: [...doc.budget.alerts_at],
+        }
+      : undefined,
+    marginGuard: doc.margin_guard
+      ? {
+          maxBps: BigInt(Math.round(doc.margin_guard.max_percent * 100)),
+          alertsAt: [...doc.margin_guard.alerts_at],
+        }
+      : undefined,
   };
 }

@@ -1,9 +1,13 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { Store } from './database.js';
 import { initial } from './migrations/0001-initial.js';
+import { programGrowth } from './migrations/0002-program-growth.js';
 
 function migrations(store: Store): Record<string, Migration> {
-  return { '0001-initial': initial(store.dialect) };
+  return {
+    '0001-initial': initial(store.dialect),
+    '0002-program-growth': programGrowth(store.dialect),
+  };
 }
 
 /** Brings the schema up to date; safe to call from several nodes at once (Kysely locks). */

@@ -202,6 +202,41 @@ export interface ReleasesTable {
   released_at: Int;
 }
 
+export interface PartnerTiersTable {
+  program_id: string;
+  partner_id: string;
+  tier: string | null;
+  since: Int;
+  below_since: Int | null;
+  evaluated_at: Int;
+  version_id: string;
+  metrics: Json;
+}
+export interface PartnerTierHistoryTable {
+  id: string;
+  program_id: string;
+  partner_id: string;
+  tier: string | null;
+  previous: string | null;
+  at: Int;
+  reason: string;
+  version_id: string;
+  metrics: Json;
+}
+export interface ClosedPeriodsTable {
+  program_id: string;
+  period: string;
+  closed_at: Int;
+}
+export interface OutboxEventsTable {
+  id: string;
+  type: string;
+  subject: string;
+  dedupe_key: string | null;
+  payload: Json;
+  created_at: Int;
+}
+
 export interface Schema {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -225,6 +260,10 @@ export interface Schema {
   accrual_lines: AccrualLinesTable;
   hold_queue: HoldQueueTable;
   releases: ReleasesTable;
+  partner_tiers: PartnerTiersTable;
+  partner_tier_history: PartnerTierHistoryTable;
+  closed_periods: ClosedPeriodsTable;
+  outbox_events: OutboxEventsTable;
 }
 
 /** Tables that form the ledger: append-only, enforced by triggers. */
@@ -243,4 +282,5 @@ export const appendOnlyTables = [
   ...ledgerTables,
   'program_versions',
   'partner_status_history',
+  'partner_tier_history',
 ] as const;

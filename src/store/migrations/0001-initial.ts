@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import { appendOnlyTriggers } from '../append-only-triggers.js';
 import type { Dialect } from '../database.js';
-import { appendOnlyTables } from '../schema.js';
 
 /**
  * The initial schema, written out per dialect so the DDL stays readable. Types:
@@ -120,26 +120,17 @@ export function initial(dialect: Dialect) {
     `CREATE TABLE releases (
       line_id TEXT PRIMARY KEY, tx_id TEXT NOT NULL REFERENCES ledger_transactions(id), released_at ${BIG} NOT NULL)`,
   ];
-  if (pg) {
-    statements.push(`CREATE FUNCTION tandem_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'tandem: % is append-only (% rejected)', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'restrict_violation'; END $$`);
-    for (const t of appendOnlyTables) {
-      statements.push(
-        `CREATE TRIGGER ${t}_append_only BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION tandem_append_only()`,
-        `CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION tandem_append_only()`,
-      );
-    }
-  } else {
-    for (const t of appendOnlyTables) {
-      for (const op of ['UPDATE', 'DELETE']) {
-        statements.push(
-          `CREATE TRIGGER ${t}_no_${op.toLowerCase()} BEFORE ${op} ON ${t}
-           BEGIN SELECT RAISE(ABORT, 'tandem: ${t} is append-only (${op} rejected)'); END`,
-        );
-      }
-    }
-  }
+  // Frozen here: later migrations add their own append-only tables.
+  statements.push(
+    ...appendOnlyTriggers(dialect, [
+      'ledger_transactions',
+      'ledger_entries',
+      'accrual_lines',
+      'releases',
+      'program_versions',
+      'partner_status_history',
+    ]),
+  );
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       for (const s of statements) await sql.raw(s).execute(db);
