@@ -61,7 +61,16 @@ export interface DeriveCustomerInput {
    * as approved (pure tests of the reward rules).
    */
   partnerStatus?: ReadonlyMap<string, readonly { at: number; status: string }[]>;
+  /**
+   * Each partner's tier changes per program, in time order, keyed
+   * `${programId}\u001f${partnerId}` (see `tierKey`). A partner without
+   * history has no tier.
+   */
+  partnerTiers?: ReadonlyMap<string, readonly { at: number; tier: string | null }[]>;
 }
+
+export const tierKey = (programId: string, partnerId: string): string =>
+  `${programId}\u001f${partnerId}`;
 
 function approvedAt(
   history: DeriveCustomerInput['partnerStatus'],

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { DesiredAccrual } from '../core/accrual.js';
-import { applyPartnerCaps } from '../core/apply-partner-caps.js';
 import type { Currency } from '../core/currency.js';
 import { type CustomerDerivation, deriveCustomer } from '../core/derive-customer.js';
 import { type AccrualDelta, diffAccruals, type PostedAccrual } from '../core/diff-accruals.js';
 import type { TandemEvent } from '../core/event.js';
+import { settleStagedUnit } from '../core/settle-staged-unit.js';
 import type { ClickRecord, CodeRecord } from '../core/touch.js';
 import { eventFromRow } from '../store/event-rows.js';
 import { toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
@@ -85,7 +85,7 @@ export async function deriveDirtyUnits(
       const cands = await loadCandidates(tx, partnerMonths);
       const posted = await loadPosted(tx, partnerMonths);
       for (const u of partnerMonths) {
-        const deltas = diffAccruals(applyPartnerCaps(cands.get(u) ?? []), posted.get(u) ?? []);
+        const deltas = diffAccruals(settleStagedUnit(cands.get(u) ?? []), posted.get(u) ?? []);
         await attachTraces(tx, deltas);
         byUnit.set(u, deltas);
       }
