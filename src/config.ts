@@ -9,6 +9,7 @@ export interface Config {
   demo: boolean;
   logLevel: string;
   workerIntervalMs: number;
+  tierIntervalMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -23,5 +24,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.TANDEM_DEMO !== '0' && env.TANDEM_DEMO !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',
     workerIntervalMs: Number(env.TANDEM_WORKER_INTERVAL_MS ?? 1000),
+    tierIntervalMs: Number(env.TANDEM_TIER_INTERVAL_MS ?? 3_600_000),
   };
 }

@@ -42,7 +42,10 @@ async function main() {
     log.info(r, 'demo marketplace loaded');
   }
 
-  const worker = startWorker(deps, { intervalMs: config.workerIntervalMs });
+  const worker = startWorker(deps, {
+    intervalMs: config.workerIntervalMs,
+    tierIntervalMs: config.tierIntervalMs,
+  });
   const app = await buildServer(deps, { worker, logger: log });
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;

@@ -11,6 +11,8 @@ export interface AccrualTrace {
     touch_ref: string;
     attributed_at: string;
   };
+  /** The partner's tier when the event happened, if the program has tiers. */
+  tier?: string;
   inputs: Record<string, string>;
   steps: string[];
   hold_days: number;

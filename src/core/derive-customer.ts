@@ -1,3 +1,4 @@
+import { type Boost, stackBoosts } from './accelerators.js';
 import {
   type AccrualTrace,
   customerUnit,
@@ -8,6 +9,7 @@ import { type AttributionReason, chooseTouch } from './attribution.js';
 import { evaluateCondition, type Facts } from './conditions.js';
 import type { Currency } from './currency.js';
 import { compareEvents, senderKey, type TandemEvent } from './event.js';
+import { formatRatio } from './factor.js';
 import { formatAmount } from './money.js';
 import type { CompiledRule } from './program-terms.js';
 import {
@@ -16,7 +18,8 @@ import {
   versionInForce,
 } from './program-version.js';
 import { type PaidAccrual, reverseRefund, type Share } from './reverse-refund.js';
-import { applyBasisPoints } from './rounding.js';
+import { applyBasisPoints, applyRatio } from './rounding.js';
+import { type CompiledTier, tierAt } from './tiers.js';
 import { addDays, addMonths, monthKey, toIso } from './time.js';
 import { type ClickRecord, type CodeRecord, normalizeCode, type Touch } from './touch.js';
 
@@ -107,7 +110,7 @@ export function deriveCustomer(input: DeriveCustomerInput): CustomerDerivation {
   const approved = (partnerId: string, at: number) =>
     approvedAt(input.partnerStatus, partnerId, at);
   for (const program of input.programs) {
-    deriveProgram(input.customerId, events, touches, program, approved, out);
+    deriveProgram(input.customerId, events, touches, program, approved, input.partnerTiers, out);
   }
   return out;
 }
@@ -163,6 +166,7 @@ function deriveProgram(
   touches: readonly Touch[],
   program: ProgramWithVersions,
   approved: (partnerId: string, at: number) => boolean,
+  partnerTiers: DeriveCustomerInput['partnerTiers'],
   out: CustomerDerivation,
 ): void {
   let attribution: Attribution | undefined;
@@ -225,10 +229,21 @@ function deriveProgram(
     // Nothing is earned while the partner is suspended, banned or not yet approved.
     if (!version || !approved(attribution.partnerId, e.occurredAt)) continue;
     const eventFacts = { ...facts, ...eventFactsOf(e) };
-    for (const rule of version.terms.rewards) {
+    // The tier the partner held at this event's instant: promotion and
+    // demotion take effect from their moment on, never backwards.
+    const tierId = tierAt(
+      partnerTiers?.get(tierKey(program.id, attribution.partnerId)),
+      e.occurredAt,
+    );
+    const tier =
+      tierId === null ? undefined : version.terms.tiers?.levels.find((l) => l.id === tierId);
+    for (const rule of tier?.rewards ?? version.terms.rewards) {
       if (rule.event !== e.type) continue;
       if (rule.when && !evaluateCondition(rule.when, eventFacts)) continue;
-      const accrual = earn(e, rule, version, attribution, { firstPaymentAt, signupAt }, capUsed);
+      const accrual = earn(e, rule, version, attribution, { firstPaymentAt, signupAt }, capUsed, {
+        tier,
+        facts: eventFacts,
+      });
       if (!accrual) continue;
       out.accruals.push(accrual);
       if (e.type === 'payment') {
@@ -247,6 +262,7 @@ function earn(
   attribution: Attribution,
   anchors: { firstPaymentAt: number | undefined; signupAt: number | undefined },
   capUsed: Map<string, bigint>,
+  context: { tier: CompiledTier<CompiledRule> | undefined; facts: Facts },
 ): DesiredAccrual | undefined {
   const terms = version.terms;
   const steps: string[] = [];
@@ -288,6 +304,8 @@ function earn(
     );
   }
   if (amount <= 0n) return undefined;
+  amount = boost(amount, cur, rule, e, terms, context, inputs, steps);
+  if (amount <= 0n) return undefined;
 
   if (rule.capPerCustomer !== undefined && cur === terms.currency) {
     const capKey = `${rule.id}|${cur}`;
@@ -321,6 +339,7 @@ function earn(
       touch_ref: attribution.reason.touch.ref,
       attributed_at: toIso(attribution.attributedAt),
     },
+    ...(context.tier ? { tier: context.tier.id } : {}),
     inputs,
     steps,
     hold_days: terms.holdDays,
@@ -346,6 +365,42 @@ function earn(
     trace,
     ...(capped ? { partnerCap: terms.capPerPartnerPerMonth } : {}),
   };
+}
+
+/**
+ * Applies the partner's tier multiplier and the accelerators in force for
+ * this event and rule, stacked by the version's policy: one exact combined
+ * multiplier, one half-even rounding.
+ */
+function boost(
+  amount: bigint,
+  cur: Currency,
+  rule: CompiledRule,
+  e: TandemEvent,
+  terms: ProgramVersion['terms'],
+  context: { tier: CompiledTier<CompiledRule> | undefined; facts: Facts },
+  inputs: Record<string, string>,
+  steps: string[],
+): bigint {
+  const boosts: Boost[] = [];
+  const tier = context.tier;
+  if (tier?.factor !== undefined)
+    boosts.push({ id: 'tier', label: `tier ${tier.name}`, factor: tier.factor });
+  for (const a of terms.accelerators) {
+    if (e.occurredAt < a.from || e.occurredAt >= a.to) continue;
+    if (a.rules && !a.rules.has(rule.id)) continue;
+    if (a.when && !evaluateCondition(a.when, context.facts)) continue;
+    boosts.push({ id: a.id, label: `accelerator ${a.name ?? a.id}`, factor: a.factor });
+  }
+  if (boosts.length === 0) return amount;
+  const stacked = stackBoosts(boosts, terms.stacking);
+  const boosted = applyRatio(amount, stacked.num, stacked.den);
+  inputs.multiplier = formatRatio(stacked.num, stacked.den);
+  steps.push(
+    ...stacked.steps,
+    `${formatAmount(amount, cur)} × ${formatRatio(stacked.num, stacked.den)} = ${formatAmount(boosted, cur)} ${cur} (rounded half-even)`,
+  );
+  return boosted;
 }
 
 function mergeCustomerFacts(

@@ -11,6 +11,7 @@ import { toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js
 import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
 import type { Deps } from './deps.js';
 import { loadPrograms } from './load-programs.js';
+import { loadTierHistory } from './load-tier-history.js';
 import { postDeltas } from './post-lines.js';
 import { replaceReadModels } from './replace-read-models.js';
 import { chunks, inTransaction, type Tx } from './transaction.js';
@@ -184,6 +185,7 @@ async function deriveCustomers(
       partnerStatus.set(r.partner_id, list);
     }
   }
+  const partnerTiers = await loadTierHistory(tx, [...partnerIds]);
   const out = new Map<string, CustomerDerivation>();
   for (const customerId of customers) {
     out.set(
@@ -195,6 +197,7 @@ async function deriveCustomers(
         codes: codeRecords,
         programs,
         partnerStatus,
+        partnerTiers,
       }),
     );
   }

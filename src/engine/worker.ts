@@ -1,5 +1,7 @@
+import { claimScheduledRun } from './claim-scheduled-run.js';
 import type { Deps } from './deps.js';
 import { deriveDirtyUnits, deriveIsolating } from './derive-dirty-units.js';
+import { evaluateTiers } from './evaluate-tiers.js';
 import { releaseHolds } from './release-holds.js';
 
 export interface Worker {
@@ -11,15 +13,16 @@ export interface Worker {
 }
 
 /**
- * The background loop: drains dirty derivation units, then releases due
- * holds, then sleeps until poked or `intervalMs` passes. Errors are logged
+ * The background loop: drains dirty derivation units, releases due holds,
+ * runs scheduled jobs that are due (tier evaluation), then sleeps until poked or `intervalMs` passes. Errors are logged
  * and retried; they never stop the loop.
  */
 export function startWorker(
   deps: Deps,
-  opts: { intervalMs?: number; batch?: number } = {},
+  opts: { intervalMs?: number; batch?: number; tierIntervalMs?: number } = {},
 ): Worker {
   const interval = opts.intervalMs ?? 1000;
+  const tierInterval = opts.tierIntervalMs ?? 3_600_000;
   let stopped = false;
   let wake: (() => void) | undefined;
   let idleWaiters: (() => void)[] = [];
@@ -34,6 +37,10 @@ export function startWorker(
           if (r.units === 0 || stopped) break;
         }
         while (!stopped && (await releaseHolds(deps)).released > 0) {}
+        if (!stopped && (await claimScheduledRun(deps, 'evaluate_tiers', tierInterval))) {
+          const r = await evaluateTiers(deps);
+          if (r.changes.length) deps.log.info({ changes: r.changes.length }, 'tier changes');
+        }
       } catch (e) {
         deps.log.error(
           { err: e },

@@ -25,6 +25,7 @@ import { keyRoutes } from './routes/keys.js';
 import { partnerRoutes } from './routes/partners.js';
 import { programRoutes } from './routes/programs.js';
 import { readRoutes } from './routes/reads.js';
+import { tierRoutes } from './routes/tiers.js';
 
 export interface ServerOptions {
   worker?: Worker;
@@ -109,6 +110,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     partnerRoutes(v1, deps, tracker);
     readRoutes(v1, deps);
     keyRoutes(v1, deps);
+    tierRoutes(v1, deps);
   });
 
   app.addHook('onClose', async () => {
