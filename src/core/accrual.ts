@@ -44,6 +44,8 @@ export interface DesiredAccrual {
   trace: AccrualTrace;
   /** Set when a monthly partner cap applies: the cap, in `currency`. */
   partnerCap?: bigint;
+  /** Set when the version has a monthly budget: it is granted in the program-month unit. */
+  budget?: { monthly: bigint; policy: 'stop' | 'prorate' | 'alert' };
   /** Reversals: key of the reversed accrual and the cumulative share refunded so far. */
   reverses?: string;
   share?: { num: bigint; den: bigint };
@@ -52,6 +54,9 @@ export interface DesiredAccrual {
 export const customerUnit = (customerId: string): string => `c:${customerId}`;
 export const partnerMonthUnit = (programId: string, partnerId: string, month: string): string =>
   `pm:${programId}:${partnerId}:${month}`;
+/** A program's month under a budget or margin guard: every partner's accruals of that month. */
+export const budgetMonthUnit = (programId: string, month: string): string =>
+  `bm:${programId}:${month}`;
 
 /** Two accruals are "the same" in the ledger when all of these agree; the amount may differ. */
 export function accrualIdentity(a: {

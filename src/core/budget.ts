@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DesiredAccrual } from './accrual.js';
+import { allocate } from './money.js';
 
 /**
  * A program's monthly budget and margin guard. The budget is spent by reward
@@ -34,8 +36,14 @@ export const budgetSchema = z
 
 export const marginGuardSchema = z
   .object({
-    /** The ceiling: incentive cost as a percentage of attributed revenue. */
-    max_percent: z.number().gt(0).lte(1000),
+    /** The ceiling: incentive cost as a percentage of attributed revenue, in whole basis points. */
+    max_percent: z
+      .number()
+      .gte(0.01, { message: 'must be ≥ 0.01', abort: true })
+      .lte(1000, { message: 'must be ≤ 1000', abort: true })
+      .refine((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-9, {
+        message: 'must have at most two decimals (whole basis points)',
+      }),
     /** Percentages of the ceiling at which an alert is raised, once per month each. */
     alerts_at: percentList.default([80, 100]),
   })
@@ -51,4 +59,105 @@ export interface MarginGuard {
   /** Basis points of revenue. */
   maxBps: bigint;
   alertsAt: number[];
+}
+
+/** What a staged candidate carries when its version has a budget. */
+export interface BudgetRef {
+  monthly: bigint;
+  policy: BudgetPolicy;
+}
+
+/**
+ * Spends a program-month's budget on its accruals (already capped per
+ * partner, sorted by time). The strictest budget among the versions that
+ * produced them governs the month, so a mid-month version change can never
+ * raise what is spent above the smaller one. Accruals in another currency
+ * than the budget's are not touched (no exchange rate is invented).
+ */
+export function applyBudget(
+  accruals: readonly DesiredAccrual[],
+  fmt: (amount: bigint, currency: DesiredAccrual['currency']) => string,
+): DesiredAccrual[] {
+  let budget: (BudgetRef & { currency: DesiredAccrual['currency'] }) | undefined;
+  for (const a of accruals) {
+    if (a.budget && (!budget || a.budget.monthly < budget.monthly))
+      budget = { ...a.budget, currency: a.currency };
+  }
+  if (!budget || budget.policy === 'alert') return [...accruals];
+  const b = budget;
+  const inScope = (a: DesiredAccrual) => a.budget !== undefined && a.currency === b.currency;
+  const step = (a: DesiredAccrual, amount: bigint, text: string): DesiredAccrual => ({
+    ...a,
+    amount,
+    trace: { ...a.trace, steps: [...a.trace.steps, text] },
+  });
+
+  if (b.policy === 'stop') {
+    let used = 0n;
+    return accruals.map((a) => {
+      if (!inScope(a)) return a;
+      const room = b.monthly > used ? b.monthly - used : 0n;
+      const amount = a.amount > room ? room : a.amount;
+      used += amount;
+      if (amount === a.amount) return a;
+      return step(
+        a,
+        amount,
+        `monthly budget ${fmt(b.monthly, b.currency)} (stop): ${fmt(b.monthly - room, b.currency)} already spent → ${fmt(amount, b.currency)}`,
+      );
+    });
+  }
+
+  // prorate: every accrual of the month scaled by budget / total, allocated
+  // by largest remainder so that the month sums to the budget exactly.
+  const scoped = accruals.filter(inScope);
+  const total = scoped.reduce((s, a) => s + a.amount, 0n);
+  if (total <= b.monthly || total === 0n) return [...accruals];
+  const parts = allocate(
+    b.monthly,
+    scoped.map((a) => a.amount),
+  );
+  const granted = new Map(scoped.map((a, i) => [a.key, parts[i] as bigint]));
+  return accruals.map((a) => {
+    const amount = granted.get(a.key);
+    if (amount === undefined || !inScope(a)) return a;
+    return step(
+      a,
+      amount,
+      `monthly budget ${fmt(b.monthly, b.currency)} (prorate): ${fmt(total, b.currency)} earned this month → × ${fmt(b.monthly, b.currency)}/${fmt(total, b.currency)} = ${fmt(amount, b.currency)}`,
+    );
+  });
+}
+
+export interface Alert {
+  kind: 'budget' | 'margin';
+  percent: number;
+}
+
+/**
+ * The thresholds a program-month has reached: budget alerts at percentages of
+ * the monthly budget, margin alerts at percentages of the margin ceiling
+ * (cost as a share of attributed revenue). Each fires once per month; the
+ * caller deduplicates by (kind, month, percent).
+ */
+export function reachedAlerts(input: {
+  cost: bigint;
+  revenue: bigint;
+  budget?: { monthly: bigint; alertsAt: readonly number[] } | undefined;
+  marginGuard?: MarginGuard | undefined;
+}): Alert[] {
+  const out: Alert[] = [];
+  const { cost, revenue, budget, marginGuard } = input;
+  if (budget && cost > 0n) {
+    for (const p of budget.alertsAt)
+      if (cost * 100n >= budget.monthly * BigInt(p)) out.push({ kind: 'budget', percent: p });
+  }
+  if (marginGuard && cost > 0n) {
+    // cost / revenue ≥ max × p%  ⇔  cost × 10000 × 100 ≥ revenue × maxBps × p
+    for (const p of marginGuard.alertsAt) {
+      if (revenue <= 0n || cost * 1_000_000n >= revenue * marginGuard.maxBps * BigInt(p))
+        out.push({ kind: 'margin', percent: p });
+    }
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { type Boost, stackBoosts } from './accelerators.js';
 import {
   type AccrualTrace,
+  budgetMonthUnit,
   customerUnit,
   type DesiredAccrual,
   partnerMonthUnit,
@@ -324,6 +325,9 @@ function earn(
 
   const availableAt = addDays(e.occurredAt, terms.holdDays);
   const capped = terms.capPerPartnerPerMonth !== undefined && cur === terms.currency;
+  // A budget or margin guard is settled over the whole program-month.
+  const budgeted =
+    (terms.budget !== undefined || terms.marginGuard !== undefined) && cur === terms.currency;
   const trace: AccrualTrace = {
     program: { id: version.programId, version_id: version.id, version: version.number },
     rule: {
@@ -348,9 +352,11 @@ function earn(
   return {
     key: `${e.id}:${version.programId}:${rule.id}`,
     order: `${senderKey(e)}\u001f${rule.id}`,
-    unit: capped
-      ? partnerMonthUnit(version.programId, attribution.partnerId, monthKey(e.occurredAt))
-      : customerUnit(attribution.customerId),
+    unit: budgeted
+      ? budgetMonthUnit(version.programId, monthKey(e.occurredAt))
+      : capped
+        ? partnerMonthUnit(version.programId, attribution.partnerId, monthKey(e.occurredAt))
+        : customerUnit(attribution.customerId),
     kind: 'accrual',
     programId: version.programId,
     versionId: version.id,
@@ -364,6 +370,9 @@ function earn(
     availableAt,
     trace,
     ...(capped ? { partnerCap: terms.capPerPartnerPerMonth } : {}),
+    ...(budgeted && terms.budget
+      ? { budget: { monthly: terms.budget.monthly, policy: terms.budget.policy } }
+      : {}),
   };
 }
 

@@ -81,9 +81,10 @@ export function reverseRefund(
   for (const p of accruals) {
     const target = applyRatio(p.accrual.amount, share.num, share.den);
     const delta = target - p.reversed;
-    // Under a monthly partner cap the amount to reverse is recomputed from what
-    // was granted, so every growth of the share must reach that stage.
-    if (delta <= 0n && p.accrual.partnerCap === undefined) continue;
+    // In a staged unit (monthly cap, budget) the amount to reverse is
+    // recomputed from what was granted, so every growth of the share must
+    // reach that stage.
+    if (delta <= 0n && p.accrual.unit.startsWith('c:')) continue;
     p.reversed = target;
     // Only accruals that counted against the cap give room back.
     if (p.accrual.trace.inputs.cap_per_customer !== undefined && delta > 0n) {

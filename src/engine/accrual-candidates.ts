@@ -81,6 +81,14 @@ export async function loadCandidates(
         ...raw,
         amount: BigInt(raw.amount as string),
         ...(raw.partnerCap !== undefined ? { partnerCap: BigInt(raw.partnerCap as string) } : {}),
+        ...(raw.budget !== undefined
+          ? {
+              budget: {
+                ...(raw.budget as object),
+                monthly: BigInt((raw.budget as { monthly: string }).monthly),
+              },
+            }
+          : {}),
         ...(share ? { share: { num: BigInt(share.num), den: BigInt(share.den) } } : {}),
         trace: stubTrace(),
       } as unknown as DesiredAccrual;

@@ -13,6 +13,7 @@ import type { Deps } from './deps.js';
 import { loadPrograms } from './load-programs.js';
 import { loadTierHistory } from './load-tier-history.js';
 import { postDeltas } from './post-lines.js';
+import { raiseBudgetAlerts } from './raise-budget-alerts.js';
 import { replaceReadModels } from './replace-read-models.js';
 import { chunks, inTransaction, type Tx } from './transaction.js';
 
@@ -53,13 +54,13 @@ export async function deriveDirtyUnits(
     // re-capped at most about once per settle interval however busy it is.
     const settled = now - (opts.settleMs ?? DEFAULT_SETTLE_MS);
     const claimMonths = await sql<{ unit: string }>`
-      SELECT unit FROM dirty_units WHERE unit LIKE 'pm:%' AND marked_at <= ${settled}${only}
+      SELECT unit FROM dirty_units WHERE (unit LIKE 'pm:%' OR unit LIKE 'bm:%') AND marked_at <= ${settled}${only}
       ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
     const units = [...claimCustomers.rows, ...claimMonths.rows].map((r) => r.unit);
     if (units.length === 0) return { units: 0, lines: 0 };
 
     const customers = units.filter((u) => u.startsWith('c:')).map((u) => u.slice(2));
-    const partnerMonths = units.filter((u) => u.startsWith('pm:'));
+    const partnerMonths = units.filter((u) => !u.startsWith('c:'));
     const programs = await loadPrograms(tx);
     const byUnit = new Map<string, AccrualDelta[]>();
 
@@ -86,9 +87,11 @@ export async function deriveDirtyUnits(
       const cands = await loadCandidates(tx, partnerMonths);
       const posted = await loadPosted(tx, partnerMonths);
       for (const u of partnerMonths) {
-        const deltas = diffAccruals(settleStagedUnit(cands.get(u) ?? []), posted.get(u) ?? []);
+        const settled = settleStagedUnit(cands.get(u) ?? []);
+        const deltas = diffAccruals(settled, posted.get(u) ?? []);
         await attachTraces(tx, deltas);
         byUnit.set(u, deltas);
+        if (u.startsWith('bm:')) await raiseBudgetAlerts(deps, tx, programs, u, settled);
       }
     }
 

@@ -20,6 +20,7 @@ import { principalOf } from './auth.js';
 import { guardInput } from './input-guard.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { redirectRoute } from './redirect.js';
+import { budgetRoutes } from './routes/budget.js';
 import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { partnerRoutes } from './routes/partners.js';
@@ -111,6 +112,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     readRoutes(v1, deps);
     keyRoutes(v1, deps);
     tierRoutes(v1, deps);
+    budgetRoutes(v1, deps);
   });
 
   app.addHook('onClose', async () => {

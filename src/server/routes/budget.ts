@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Principal } from '../../engine/api-keys.js';
+import type { Deps } from '../../engine/deps.js';
+import { readBudget } from '../../engine/read-budget.js';
+import { requireScope } from '../auth.js';
+
+const principal = (r: { principal: unknown }) => r.principal as Principal;
+
+export function budgetRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/v1/programs/:id/budget',
+    {
+      schema: {
+        tags: ['programs'],
+        summary:
+          'Budget view for a month: spent, committed (pending), forecast, remaining, cost as a share of attributed revenue, alerts',
+        params: z.object({ id: z.string().max(100) }),
+        querystring: z.object({ month: z.string().max(20).optional() }),
+      },
+    },
+    async (request) => {
+      requireScope(principal(request), 'read');
+      return readBudget(deps, request.params.id, request.query.month);
+    },
+  );
+}
