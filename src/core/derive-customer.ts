@@ -76,7 +76,8 @@ export interface DeriveCustomerInput {
 export const tierKey = (programId: string, partnerId: string): string =>
   `${programId}\u001f${partnerId}`;
 
-function approvedAt(
+/** Whether a partner was approved at `at`, by its status history (none: approved). */
+export function approvedAt(
   history: DeriveCustomerInput['partnerStatus'],
   partnerId: string,
   at: number,

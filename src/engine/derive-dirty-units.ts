@@ -9,6 +9,7 @@ import type { ClickRecord, CodeRecord } from '../core/touch.js';
 import { eventFromRow } from '../store/event-rows.js';
 import { toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
 import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
+import { deriveBonusUnits, markBonusPeriods } from './bonus-periods.js';
 import type { Deps } from './deps.js';
 import { loadPrograms } from './load-programs.js';
 import { loadTierHistory } from './load-tier-history.js';
@@ -54,13 +55,15 @@ export async function deriveDirtyUnits(
     // re-capped at most about once per settle interval however busy it is.
     const settled = now - (opts.settleMs ?? DEFAULT_SETTLE_MS);
     const claimMonths = await sql<{ unit: string }>`
-      SELECT unit FROM dirty_units WHERE (unit LIKE 'pm:%' OR unit LIKE 'bm:%') AND marked_at <= ${settled}${only}
+      SELECT unit FROM dirty_units
+      WHERE (unit LIKE 'pm:%' OR unit LIKE 'bm:%' OR unit LIKE 'pb:%') AND marked_at <= ${settled}${only}
       ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
     const units = [...claimCustomers.rows, ...claimMonths.rows].map((r) => r.unit);
     if (units.length === 0) return { units: 0, lines: 0 };
 
     const customers = units.filter((u) => u.startsWith('c:')).map((u) => u.slice(2));
-    const partnerMonths = units.filter((u) => !u.startsWith('c:'));
+    const partnerMonths = units.filter((u) => u.startsWith('pm:') || u.startsWith('bm:'));
+    const bonusUnits = units.filter((u) => u.startsWith('pb:'));
     const programs = await loadPrograms(tx);
     const byUnit = new Map<string, AccrualDelta[]>();
 
@@ -79,7 +82,8 @@ export async function deriveDirtyUnits(
       const posted = await loadPosted(tx, unitsOfCustomers);
       for (const u of unitsOfCustomers)
         byUnit.set(u, diffAccruals(direct.get(u) ?? [], posted.get(u) ?? []));
-      await replaceReadModels(tx, customers, derived);
+      const touched = await replaceReadModels(tx, customers, derived);
+      await markBonusPeriods(tx, programs, touched, now);
       await replaceCandidates(tx, customers, candidates, now);
     }
 
@@ -93,6 +97,13 @@ export async function deriveDirtyUnits(
         byUnit.set(u, deltas);
         if (u.startsWith('bm:')) await raiseBudgetAlerts(deps, tx, programs, u, settled);
       }
+    }
+
+    if (bonusUnits.length) {
+      const desired = await deriveBonusUnits(tx, programs, bonusUnits, now);
+      const posted = await loadPosted(tx, bonusUnits);
+      for (const u of bonusUnits)
+        byUnit.set(u, diffAccruals(desired.get(u) ?? [], posted.get(u) ?? []));
     }
 
     const lines = await postDeltas(deps, tx, byUnit, now);

@@ -14,7 +14,7 @@ export async function replaceReadModels(
   tx: Tx,
   customers: string[],
   derived: Map<string, CustomerDerivation>,
-): Promise<void> {
+): Promise<ConversionTouch[]> {
   const attributions = [...derived.values()].flatMap((d) => d.attributions);
   const conversions = [...derived.values()].flatMap((d) => d.conversions);
 
@@ -33,6 +33,7 @@ export async function replaceReadModels(
     );
   }
 
+  const touched: ConversionTouch[] = [];
   const changedCustomers = new Set<string>();
   const changedEvents = new Set<string>();
   const haveAttribution = new Set<string>();
@@ -78,7 +79,14 @@ export async function replaceReadModels(
         r.currency ?? '',
         toBigInt(r.revenue),
       ].join('|');
-      if (wantConversion.get(key) !== fp) changedEvents.add(r.event_id);
+      if (wantConversion.get(key) !== fp) {
+        changedEvents.add(r.event_id);
+        touched.push({
+          programId: r.program_id,
+          partnerId: r.partner_id,
+          at: toNumber(r.occurred_at),
+        });
+      }
     }
   }
   for (const a of attributions)
@@ -108,6 +116,8 @@ export async function replaceReadModels(
       .execute();
   }
   const newConversions = conversions.filter((c) => changedEvents.has(c.eventId));
+  for (const c of newConversions)
+    touched.push({ programId: c.programId, partnerId: c.partnerId, at: c.occurredAt });
   for (const part of chunks(newConversions, 500)) {
     await tx
       .insertInto('conversions')
@@ -125,4 +135,12 @@ export async function replaceReadModels(
       )
       .execute();
   }
+  return touched;
+}
+
+/** A conversion that appeared, changed or went away: its program, partner and time. */
+export interface ConversionTouch {
+  programId: string;
+  partnerId: string;
+  at: number;
 }

@@ -1,3 +1,4 @@
+import { closeBonusPeriods } from './bonus-periods.js';
 import { claimScheduledRun } from './claim-scheduled-run.js';
 import type { Deps } from './deps.js';
 import { deriveDirtyUnits, deriveIsolating } from './derive-dirty-units.js';
@@ -14,7 +15,7 @@ export interface Worker {
 
 /**
  * The background loop: drains dirty derivation units, releases due holds,
- * runs scheduled jobs that are due (tier evaluation), then sleeps until poked or `intervalMs` passes. Errors are logged
+ * runs scheduled jobs that are due (closing bonus periods, tier evaluation), then sleeps until poked or `intervalMs` passes. Errors are logged
  * and retried; they never stop the loop.
  */
 export function startWorker(
@@ -37,6 +38,10 @@ export function startWorker(
           if (r.units === 0 || stopped) break;
         }
         while (!stopped && (await releaseHolds(deps)).released > 0) {}
+        if (!stopped && (await claimScheduledRun(deps, 'close_bonus_periods', 60_000))) {
+          const r = await closeBonusPeriods(deps);
+          if (r.closed.length) deps.log.info({ periods: r.closed }, 'bonus periods closed');
+        }
         if (!stopped && (await claimScheduledRun(deps, 'evaluate_tiers', tierInterval))) {
           const r = await evaluateTiers(deps);
           if (r.changes.length) deps.log.info({ changes: r.changes.length }, 'tier changes');

@@ -1,0 +1,152 @@
+import { sql } from 'kysely';
+import type { DesiredAccrual } from '../core/accrual.js';
+import { parsePeriodKey, periodOf } from '../core/bonuses.js';
+import {
+  bonusPeriodsOf,
+  bonusUnit,
+  deriveBonuses,
+  parseBonusUnit,
+} from '../core/derive-bonuses.js';
+import { approvedAt } from '../core/derive-customer.js';
+import type { ProgramWithVersions } from '../core/program-version.js';
+import { toBigInt, toNumber } from '../store/values.js';
+import type { Deps } from './deps.js';
+import { markDirty } from './dirty-units.js';
+import { loadPrograms } from './load-programs.js';
+import type { ConversionTouch } from './replace-read-models.js';
+import { inTransaction, type Tx } from './transaction.js';
+
+/**
+ * Marks the bonus units of ended periods whose conversions changed (a late
+ * activation for last month): they are re-derived and the ledger gets the
+ * difference. Running periods are not marked; they are evaluated when they
+ * close (`closeBonusPeriods`).
+ */
+export async function markBonusPeriods(
+  tx: Tx,
+  programs: readonly ProgramWithVersions[],
+  touched: readonly ConversionTouch[],
+  now: number,
+): Promise<void> {
+  if (touched.length === 0) return;
+  const units = new Set<string>();
+  for (const program of programs) {
+    const kinds = bonusPeriodsOf(program);
+    if (kinds.size === 0) continue;
+    for (const t of touched) {
+      if (t.programId !== program.id) continue;
+      for (const kind of kinds) {
+        const p = periodOf(kind, t.at);
+        if (now >= p.end) units.add(bonusUnit(program.id, t.partnerId, p.key));
+      }
+    }
+  }
+  if (units.size) await markDirty(tx, units, now);
+}
+
+/**
+ * Opens every ended bonus period not yet closed for evaluation: marks the
+ * bonus unit of each partner with conversions in it, and records the close
+ * so that it happens once. Safe to run twice or on several nodes: the close
+ * is keyed (program, period) and derivation posts only differences.
+ */
+export async function closeBonusPeriods(deps: Deps): Promise<{ closed: string[] }> {
+  const now = deps.clock.now();
+  const closed: string[] = [];
+  const programs = await loadPrograms(deps.store.db);
+  for (const program of programs) {
+    const kinds = bonusPeriodsOf(program);
+    if (kinds.size === 0) continue;
+    const first = Math.min(...program.versions.map((v) => v.effectiveFrom));
+    await inTransaction(deps, async (tx) => {
+      const done = new Set(
+        (
+          await tx
+            .selectFrom('closed_periods')
+            .select('period')
+            .where('program_id', '=', program.id)
+            .execute()
+        ).map((r) => r.period),
+      );
+      for (const kind of kinds) {
+        for (let p = periodOf(kind, first); p.end <= now; p = periodOf(kind, p.end)) {
+          if (done.has(p.key)) continue;
+          const inserted = await sql`
+            INSERT INTO closed_periods (program_id, period, closed_at) VALUES (${program.id}, ${p.key}, ${now})
+            ON CONFLICT (program_id, period) DO NOTHING`.execute(tx);
+          if (Number(inserted.numAffectedRows ?? 0n) === 0) continue;
+          const partners = await tx
+            .selectFrom('conversions')
+            .select('partner_id')
+            .distinct()
+            .where('program_id', '=', program.id)
+            .where('occurred_at', '>=', p.start)
+            .where('occurred_at', '<', p.end)
+            .execute();
+          await markDirty(
+            tx,
+            partners.map((r) => bonusUnit(program.id, r.partner_id, p.key)),
+            now,
+          );
+          closed.push(`${program.id}:${p.key}`);
+        }
+      }
+    });
+  }
+  return { closed };
+}
+
+/** Derives bonus units from the stored conversions and partner status. */
+export async function deriveBonusUnits(
+  tx: Tx,
+  programs: readonly ProgramWithVersions[],
+  units: readonly string[],
+  now: number,
+): Promise<Map<string, DesiredAccrual[]>> {
+  const out = new Map<string, DesiredAccrual[]>();
+  for (const unit of units) {
+    const u = parseBonusUnit(unit);
+    const program = u && programs.find((p) => p.id === u.programId);
+    const period = u && parsePeriodKey(u.periodKey);
+    if (!u || !program || !period) {
+      out.set(unit, []);
+      continue;
+    }
+    const rows = await tx
+      .selectFrom('conversions')
+      .select(['customer_id', 'type', 'occurred_at', 'currency', 'revenue'])
+      .where('program_id', '=', u.programId)
+      .where('partner_id', '=', u.partnerId)
+      .where('occurred_at', '>=', period.start)
+      .where('occurred_at', '<', period.end)
+      .execute();
+    const history = await tx
+      .selectFrom('partner_status_history')
+      .select(['status', 'at'])
+      .where('partner_id', '=', u.partnerId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    const status = new Map([
+      [u.partnerId, history.map((h) => ({ at: toNumber(h.at), status: h.status }))],
+    ]);
+    out.set(
+      unit,
+      deriveBonuses({
+        program,
+        partnerId: u.partnerId,
+        periodKey: u.periodKey,
+        conversions: rows.map((r) => ({
+          customerId: r.customer_id,
+          type: r.type,
+          occurredAt: toNumber(r.occurred_at),
+          currency: r.currency,
+          revenue: toBigInt(r.revenue),
+        })),
+        approved: approvedAt(status, u.partnerId, period.end - 1),
+        now,
+      }),
+    );
+  }
+  return out;
+}
