@@ -28,10 +28,18 @@ export const acceleratorSchema = z
     rules: z.array(z.string()).min(1).max(100).optional(),
   })
   .strict()
-  .refine((a) => (parseInstant(a.from) ?? 0) < (parseInstant(a.to) ?? 0), {
-    path: ['to'],
-    message: 'must be after from',
-  });
+  .refine(
+    (a) => {
+      const from = parseInstant(a.from);
+      const to = parseInstant(a.to);
+      // An unreadable date has its own issue; only compare two real instants.
+      return from === undefined || to === undefined || from < to;
+    },
+    {
+      path: ['to'],
+      message: 'must be after from (to is exclusive: the accelerator ends just before it)',
+    },
+  );
 
 export const stackingModes = ['multiply', 'add', 'highest'] as const;
 export type StackingMode = (typeof stackingModes)[number];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Currency } from './currency.js';
 import { type MetricName, metricNames } from './metrics.js';
+import { atLeastSchema } from './tiers.js';
 import { addMonths } from './time.js';
 
 /**
@@ -25,7 +26,8 @@ export const bonusSchema = z
       .array(
         z
           .object({
-            at_least: z.union([z.string(), z.number().int().min(1)]),
+            /** An amount for amount metrics, a whole number for counts; more than 0. */
+            at_least: atLeastSchema,
             pays: z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, {
               message: 'must be a decimal amount such as "500.00"',
             }),

@@ -214,6 +214,14 @@ function checkExtensions(
 ): void {
   const issue = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: 'custom', path, message });
+  /** Minor units of `text`, or undefined when it is not an amount of the currency. */
+  const amountIn = (text: string): bigint | undefined => {
+    try {
+      return parseAmount(text, currency);
+    } catch {
+      return undefined;
+    }
+  };
   const unique = (ids: string[], at: (i: number) => (string | number)[], what: string) => {
     const seen = new Set<string>();
     ids.forEach((id, i) => {
@@ -269,13 +277,24 @@ function checkExtensions(
     if (a.id === 'tier')
       issue(['accelerators', i, 'id'], '"tier" names the tier multiplier in stacking.order');
     a.rules?.forEach((r, j) => {
-      if (!ruleIds.has(r)) issue(['accelerators', i, 'rules', j], `unknown rule ${r}`);
+      if (!ruleIds.has(r))
+        issue(
+          ['accelerators', i, 'rules', j],
+          `unknown rule ${r} (the id of a rule under rewards or under a tier's rewards)`,
+        );
     });
   });
-  const boostIds = new Set([...t.accelerators.map((a) => a.id), 'tier']);
+  const accelerators = new Set(t.accelerators.map((a) => a.id));
+  const tierBoosts = levels.some((l) => l.multiplier !== undefined);
+  const ordered = new Set<string>();
   t.stacking?.order.forEach((id, i) => {
-    if (!boostIds.has(id))
-      issue(['stacking', 'order', i], `unknown boost ${id} (an accelerator id or "tier")`);
+    const at = ['stacking', 'order', i];
+    if (ordered.has(id)) issue(at, `${id} is listed twice; list each boost once`);
+    else if (id === 'tier' && !tierBoosts)
+      issue(at, '"tier" boosts nothing here: no tier level has a multiplier');
+    else if (id !== 'tier' && !accelerators.has(id))
+      issue(at, `unknown boost ${id} (an accelerator id or "tier")`);
+    ordered.add(id);
   });
 
   unique(
@@ -284,18 +303,31 @@ function checkExtensions(
     'bonus',
   );
   t.bonuses.forEach((b, i) => {
-    let last: bigint | undefined;
+    // The highest step reached pays (not the sum), so each step asks and pays more.
+    let last: { target: bigint; text: string | number } | undefined;
+    let lastPays: { value: bigint; text: string } | undefined;
     b.steps.forEach((s, j) => {
       const at = ['bonuses', i, 'steps', j];
-      check(s.pays, [...at, 'pays']);
+      const pays = amountIn(s.pays);
+      if (pays === undefined) check(s.pays, [...at, 'pays']);
+      else if (lastPays !== undefined && pays <= lastPays.value)
+        issue(
+          [...at, 'pays'],
+          `pays ${s.pays}, not more than the step below (${lastPays.text}); the highest step reached pays instead of the lower ones`,
+        );
+      if (pays !== undefined) lastPays = { value: pays, text: s.pays };
       const th = requirementThreshold(b.metric, s.at_least, currency);
       if (!th.ok) {
         issue([...at, 'at_least'], th.message);
         return;
       }
-      if (last !== undefined && th.value <= last)
-        issue([...at, 'at_least'], 'steps must ascend by target');
-      last = th.value;
+      if (th.value <= 0n) issue([...at, 'at_least'], 'a bonus target must be more than 0');
+      else if (last !== undefined && th.value <= last.target)
+        issue(
+          [...at, 'at_least'],
+          `steps must be listed by ascending target: ${s.at_least} is not above the step before (${last.text})`,
+        );
+      last = { target: th.value, text: s.at_least };
     });
   });
 
@@ -305,7 +337,9 @@ function checkExtensions(
         ['budget', 'currency'],
         `the program pays in ${currency}; a budget in ${t.budget.currency} cannot be enforced`,
       );
-    check(t.budget.monthly, ['budget', 'monthly']);
+    if (amountIn(t.budget.monthly) === 0n)
+      issue(['budget', 'monthly'], 'must be more than 0 (leave budget out for no budget)');
+    else check(t.budget.monthly, ['budget', 'monthly']);
   }
 }
 

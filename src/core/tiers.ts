@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Currency } from './currency.js';
 import { multiplierSchema, toFactor } from './factor.js';
 import { amountMetrics, type MetricName, metricNames } from './metrics.js';
-import { parseAmount } from './money.js';
+import { formatAmount, parseAmount } from './money.js';
 
 /**
  * Partner tiers: ordered levels a partner qualifies for by metrics over
@@ -16,6 +16,15 @@ export const tierIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
   message: 'must be lowercase letters, digits, - or _ (max 63)',
 });
 
+/**
+ * A target: an amount for amount metrics, a whole number for counts. Which one
+ * fits depends on the metric, so the union only rules out other types and
+ * `requirementThreshold` says what the metric needs.
+ */
+export const atLeastSchema = z.union([z.string(), z.number()], {
+  message: 'must be an amount in quotes such as "5000.00" or a whole number such as 50',
+});
+
 export const requirementSchema = z
   .object({
     metric: z.enum(metricNames, {
@@ -23,7 +32,7 @@ export const requirementSchema = z
     }),
     window_days: z.number().int().min(1).max(730).default(90),
     /** An amount ("5000.00") for referred_revenue, a whole number for counts. */
-    at_least: z.union([z.string(), z.number().int().min(0)]),
+    at_least: atLeastSchema,
   })
   .strict();
 
@@ -58,6 +67,8 @@ export function tierLevelSchema<R extends z.ZodTypeAny>(rule: R) {
     .refine((t) => !(t.multiplier !== undefined && t.rewards !== undefined), {
       path: ['multiplier'],
       message: 'a tier either multiplies the rates or has its own rewards, not both',
+      // Reported even when another field of the level is invalid, so one pass shows both.
+      when: (p) => typeof p.value === 'object' && p.value !== null,
     });
 }
 
@@ -83,7 +94,15 @@ export function requirementThreshold(
     }
   }
   if (typeof atLeast !== 'number')
-    return { ok: false, message: `${metric} is a count: write a whole number` };
+    return {
+      ok: false,
+      message: `${metric} is a count: write a whole number without quotes, such as 50`,
+    };
+  if (!Number.isSafeInteger(atLeast) || atLeast < 0)
+    return {
+      ok: false,
+      message: `${metric} is a count: write a whole number of 0 or more, such as 50 (got ${atLeast})`,
+    };
   return { ok: true, value: BigInt(atLeast) };
 }
 
@@ -92,6 +111,8 @@ export function requirementThreshold(
  * asks at least as much of each metric (same metric and window) a lower one
  * asks, and strictly more of one. Otherwise one set of metrics could qualify
  * for both in either order and "the partner's tier" would not be defined.
+ * A level names each metric and window once; a pair of levels with an
+ * invalid target is not compared (its own issue says what is wrong).
  */
 export function checkTierOrder(
   levels: readonly {
@@ -101,27 +122,41 @@ export function checkTierOrder(
   ctx: Ctx,
   path: Path,
 ): void {
-  const parsed = levels.map((l) => {
+  const issue = (at: Path, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [...path, ...at], message });
+  const describe = (k: string) => `${k.replace('/', ' over ')} days`;
+  const show = (k: string, v: bigint) =>
+    amountMetrics.has(k.split('/')[0] as MetricName) ? formatAmount(v, currency) : `${v}`;
+  const parsed = levels.map((l, i) => {
     const m = new Map<string, bigint>();
-    for (const r of l.requires) {
+    let complete = true;
+    l.requires.forEach((r, j) => {
+      const k = `${r.metric}/${r.window_days}`;
       const t = requirementThreshold(r.metric, r.at_least, currency);
-      if (t.ok) m.set(`${r.metric}/${r.window_days}`, t.value);
-    }
-    return m;
+      if (!t.ok) complete = false;
+      else if (m.has(k))
+        issue(
+          [i, 'requires', j],
+          `${describe(k)} is required twice in this level; write each metric and window once`,
+        );
+      else m.set(k, t.value);
+    });
+    return complete ? m : undefined;
   });
   for (let i = 1; i < parsed.length; i++) {
-    const lower = parsed[i - 1] as Map<string, bigint>;
-    const higher = parsed[i] as Map<string, bigint>;
+    const lower = parsed[i - 1];
+    const higher = parsed[i];
+    if (!lower || !higher) continue;
     let stricter = false;
     let problem: string | undefined;
     for (const [k, v] of lower) {
       const h = higher.get(k);
       if (h === undefined) {
-        problem = `does not require ${k.replace('/', ' over ')} days, which the level below requires`;
+        problem = `does not require ${describe(k)}, which the level below requires`;
         break;
       }
       if (h < v) {
-        problem = `requires less ${k.replace('/', ' over ')} days than the level below`;
+        problem = `asks ${show(k, h)} of ${describe(k)}, less than the level below (${show(k, v)})`;
         break;
       }
       if (h > v) stricter = true;
@@ -130,13 +165,11 @@ export function checkTierOrder(
       for (const k of higher.keys()) if (!lower.has(k)) stricter = true;
     }
     if (!problem && !stricter) problem = 'requires nothing more than the level below';
-    if (problem) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [...path, i, 'requires'],
-        message: `overlapping tiers: this level ${problem} (list levels lowest first, each asking more)`,
-      });
-    }
+    if (problem)
+      issue(
+        [i, 'requires'],
+        `overlapping tiers: this level ${problem} (list levels lowest first, each asking more)`,
+      );
   }
 }
 
