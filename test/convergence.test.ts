@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { prng } from '../src/core/prng.js';
 import { DAY_MS } from '../src/core/time.js';
+import { closeBonusPeriods } from '../src/engine/bonus-periods.js';
 import { fixedClock } from '../src/engine/deps.js';
 import { deriveAll } from '../src/engine/derive-dirty-units.js';
 import { ingestEvents } from '../src/engine/ingest-events.js';
@@ -199,6 +200,33 @@ async function setUp(t: TestTandem): Promise<World> {
         },
       ],
       caps: { per_partner_per_month: '900.00' },
+      // Tiers (history written below), accelerators and bonuses take part too.
+      tiers: { levels: [{ id: 'gold', requires: [], multiplier: 1.25 }] },
+      accelerators: [
+        {
+          id: 'jp-sellers',
+          from: new Date(START + 30 * DAY_MS).toISOString(),
+          to: new Date(START + 120 * DAY_MS).toISOString(),
+          multiplier: 1.5,
+          when: {
+            all: [
+              { field: 'customer.country', op: 'eq', value: 'JP' },
+              { field: 'customer.side', op: 'eq', value: 'seller' },
+            ],
+          },
+        },
+      ],
+      stacking: { mode: 'add', ceiling: 1.6 },
+      bonuses: [
+        {
+          id: 'activations',
+          metric: 'activations',
+          steps: [
+            { at_least: 5, pays: '25.00' },
+            { at_least: 10, pays: '60.00' },
+          ],
+        },
+      ],
     },
   });
   // A second version mid-stream changes the rate: events are judged by the version at their time.
@@ -223,6 +251,17 @@ async function setUp(t: TestTandem): Promise<World> {
             percent: 15,
             duration: { months: 6, from: 'first_payment' },
             cap_per_customer: '120.00',
+          },
+        ],
+        // A budget that binds in busy months: every accrual of the month is scaled.
+        budget: { monthly: '1500.00', when_exhausted: 'prorate' },
+        margin_guard: { max_percent: 20 },
+        bonuses: [
+          {
+            id: 'quarter-revenue',
+            metric: 'referred_revenue',
+            period: 'quarter',
+            steps: [{ at_least: '2000.00', pays: '100.00' }],
           },
         ],
       },
@@ -254,6 +293,29 @@ async function setUp(t: TestTandem): Promise<World> {
       code: `SAVE${i}`,
     });
     partners.push({ id: p.id, linkId: link.id, code: code.code, coupon: coupon.code });
+    // Tier history is an input like partner status: half the partners hold
+    // gold for a stretch, so the tier boost must converge like the rest.
+    if (i % 2 === 0) {
+      for (const [n, at, tier] of [
+        [0, START + (40 + i) * DAY_MS, 'gold'],
+        [1, START + (160 + i) * DAY_MS, null],
+      ] as const) {
+        await t.store.db
+          .insertInto('partner_tier_history')
+          .values({
+            id: `tch_${i}_${n}`,
+            program_id: program.id,
+            partner_id: p.id,
+            tier,
+            previous: null,
+            at,
+            reason: 'test',
+            version_id: 'v',
+            metrics: '{}',
+          })
+          .execute();
+      }
+    }
   }
   return { programId: program.id, partners };
 }
@@ -274,6 +336,8 @@ async function deliver(t: TestTandem, items: Item[], batch: (i: number) => numbe
     }
     await deriveAll(t);
   }
+  await closeBonusPeriods(t);
+  await deriveAll(t);
   await releaseAllDue(t);
 }
 
@@ -288,9 +352,12 @@ async function outcome(t: TestTandem, world: World) {
     currency: string;
     net: unknown;
   }>`
-    SELECT e.external_id, l.rule_id, l.partner_id, l.currency, SUM(l.amount) AS net
-    FROM accrual_lines l JOIN events e ON e.id = l.event_id
-    GROUP BY e.external_id, l.rule_id, l.partner_id, l.currency`.execute(t.store.db);
+    SELECT COALESCE(e.external_id, l.key) AS external_id, l.rule_id, l.partner_id, l.currency,
+      SUM(l.amount) AS net
+    FROM accrual_lines l LEFT JOIN events e ON e.id = l.event_id
+    GROUP BY COALESCE(e.external_id, l.key), l.rule_id, l.partner_id, l.currency`.execute(
+    t.store.db,
+  );
   const accruals = rows.rows
     .map((r) => ({ ...r, net: BigInt(r.net as string | bigint) }))
     .filter((r) => r.net !== 0n)
@@ -333,6 +400,22 @@ describe(`convergence (${backend})`, () => {
           const a = await outcome(ordered, worldA);
           const b = await outcome(shuffled, worldB);
           expect(a.accruals.length).toBeGreaterThan(1000);
+          // The new stages really took part: bonuses, tier and accelerator boosts, the budget.
+          const count = async (where: ReturnType<typeof sql>) =>
+            Number(
+              (
+                await sql<{
+                  n: unknown;
+                }>`SELECT COUNT(*) AS n FROM accrual_lines WHERE ${where}`.execute(ordered.store.db)
+              ).rows[0]?.n,
+            );
+          const trace = (text: string) => sql`CAST(trace AS TEXT) LIKE ${`%${text}%`}`;
+          expect(await count(sql`rule_id IN ('activations', 'quarter-revenue')`)).toBeGreaterThan(
+            0,
+          );
+          expect(await count(trace('tier gold'))).toBeGreaterThan(0);
+          expect(await count(trace('accelerator jp-sellers'))).toBeGreaterThan(0);
+          expect(await count(trace('monthly budget'))).toBeGreaterThan(0);
           expect(b.balances).toEqual(a.balances);
           expect(b.accruals).toEqual(a.accruals);
         } finally {

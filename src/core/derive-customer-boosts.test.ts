@@ -274,3 +274,25 @@ describe('accelerators', () => {
     expect(buyer.map((a) => a.amount)).toEqual([12_00n]);
   });
 });
+
+describe('rounding with boosts', () => {
+  it('rounds once: 20% of 0.03 × 1.5 = 0.009 → 0.01, not 0.006 → 0.01 → 0.015 → 0.02', () => {
+    const terms: ProgramTermsInput = {
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'share', event: 'payment', percent: 20 }],
+      accelerators: [{ id: 'boost', from: '2026-01-01', to: '2027-01-01', multiplier: 1.5 }],
+    };
+    const d = deriveCustomer({
+      customerId: 'cus_S',
+      events: [ev('signup', '2026-10-02', { clickId: 'clk_1' }), pay('2026-10-15', 3n)],
+      clicks,
+      codes: new Map(),
+      programs: [programWith(terms)],
+    });
+    expect(d.accruals.map((a) => a.amount)).toEqual([1n]);
+    expect(d.accruals[0]?.trace.steps.at(-1)).toBe(
+      '0.03 revenue × 20% × 1.5 = 0.01 USD (rounded half-even, once)',
+    );
+  });
+});

@@ -19,7 +19,7 @@ import {
   versionInForce,
 } from './program-version.js';
 import { type PaidAccrual, reverseRefund, type Share } from './reverse-refund.js';
-import { applyBasisPoints, applyRatio } from './rounding.js';
+import { applyBasisPoints, divideHalfEven } from './rounding.js';
 import { type CompiledTier, tierAt } from './tiers.js';
 import { addDays, addMonths, monthKey, toIso } from './time.js';
 import { type ClickRecord, type CodeRecord, normalizeCode, type Touch } from './touch.js';
@@ -287,10 +287,13 @@ function earn(
   }
 
   let amount: bigint;
+  // The exact amount before rounding, so that boosts round once, at the end.
+  let exact: { num: bigint; den: bigint; text: string };
   let cur: Currency;
   if (rule.flat !== undefined) {
     amount = rule.flat;
     cur = terms.currency;
+    exact = { num: amount, den: 1n, text: formatAmount(amount, cur) };
     inputs.flat = formatAmount(amount, cur);
     steps.push(`flat ${formatAmount(amount, cur)} ${cur}`);
   } else {
@@ -299,6 +302,11 @@ function earn(
     cur = e.currency;
     const bps = rule.bps as bigint;
     amount = applyBasisPoints(base, bps);
+    exact = {
+      num: base * bps,
+      den: 10_000n,
+      text: `${formatAmount(base, cur)} ${rule.of} × ${formatPercent(bps)}%`,
+    };
     inputs[rule.of] = formatAmount(base, cur);
     inputs.percent = formatPercent(bps);
     steps.push(
@@ -306,7 +314,7 @@ function earn(
     );
   }
   if (amount <= 0n) return undefined;
-  amount = boost(amount, cur, rule, e, terms, context, inputs, steps);
+  amount = boost(amount, exact, cur, rule, e, terms, context, inputs, steps);
   if (amount <= 0n) return undefined;
 
   if (rule.capPerCustomer !== undefined && cur === terms.currency) {
@@ -384,6 +392,7 @@ function earn(
  */
 function boost(
   amount: bigint,
+  exact: { num: bigint; den: bigint; text: string },
   cur: Currency,
   rule: CompiledRule,
   e: TandemEvent,
@@ -404,11 +413,12 @@ function boost(
   }
   if (boosts.length === 0) return amount;
   const stacked = stackBoosts(boosts, terms.stacking);
-  const boosted = applyRatio(amount, stacked.num, stacked.den);
+  const boosted = divideHalfEven(exact.num * stacked.num, exact.den * stacked.den);
   inputs.multiplier = formatRatio(stacked.num, stacked.den);
+  // One rounding for the whole computation: the exact amount times the multiplier.
   steps.push(
     ...stacked.steps,
-    `${formatAmount(amount, cur)} × ${formatRatio(stacked.num, stacked.den)} = ${formatAmount(boosted, cur)} ${cur} (rounded half-even)`,
+    `${exact.text} × ${formatRatio(stacked.num, stacked.den)} = ${formatAmount(boosted, cur)} ${cur} (rounded half-even, once)`,
   );
   return boosted;
 }
