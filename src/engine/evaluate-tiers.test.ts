@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
 import { fixedClock } from './deps.js';
@@ -199,5 +200,22 @@ describe(`tier evaluation (${backend})`, () => {
     expect(await readEntitlements(t, partner)).toHaveLength(2);
     await changePartnerStatus(t, { partnerId: partner, status: 'suspended', reason: 'review' });
     expect(await readEntitlements(t, partner)).toEqual([]);
+  });
+
+  it('tier history is append-only in the database', async () => {
+    t = await testTandem({ now: '2026-02-21T00:00:00Z' });
+    await world(t);
+    await ingestEvents(t, [pay('p1', '2026-02-20', '1200.00')]);
+    await deriveAll(t);
+    t.clock.set(at('2026-03-01'));
+    await evaluateTiers(t);
+    await expect(
+      sql`UPDATE partner_tier_history SET tier = 'platinum'`.execute(t.store.db),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM partner_tier_history`.execute(t.store.db)).rejects.toThrow(
+      /append-only/,
+    );
+    const rows = await t.store.db.selectFrom('partner_tier_history').select('tier').execute();
+    expect(rows).toEqual([{ tier: 'gold' }]);
   });
 });
