@@ -1,7 +1,9 @@
 import { prng } from '../core/prng.js';
 import { DAY_MS } from '../core/time.js';
+import { closeBonusPeriods } from './bonus-periods.js';
 import { type Deps, fixedClock } from './deps.js';
 import { deriveAll } from './derive-dirty-units.js';
+import { evaluateTiers } from './evaluate-tiers.js';
 import { ingestEvents } from './ingest-events.js';
 import { changePartnerStatus, createPartner, type PartnerKind } from './partners.js';
 import { createProgram, publishVersion } from './programs.js';
@@ -54,6 +56,115 @@ export const demoTerms = {
   ],
   caps: { per_partner_per_month: '5000.00' },
 } as const;
+
+/**
+ * The demo's second version, effective 30 days before `now`: the referral
+ * core plus tiers with benefits, accelerators, a monthly bonus, a budget and
+ * a margin guard, announced with 14 days' notice.
+ */
+export function demoGrowthTerms(now: number) {
+  const day = (offset: number) => new Date(now + offset * DAY_MS).toISOString().slice(0, 10);
+  return {
+    ...demoTerms,
+    notice_days: 14,
+    benefits: [
+      { id: 'priority-support', name: 'Priority support' },
+      { id: 'early-access', name: 'Early feature access' },
+      {
+        id: 'co-marketing-slot',
+        name: 'Co-marketing slot',
+        allowance: { count: 2, per: 'quarter' },
+      },
+      { id: 'listing-placement', name: 'Featured partner listing' },
+      {
+        id: 'support-credit',
+        name: 'Support credit',
+        allowance: { amount: '500.00', per: 'year' },
+      },
+    ],
+    tiers: {
+      grace_days: 14,
+      levels: [
+        {
+          id: 'silver',
+          name: 'Silver',
+          requires: [{ metric: 'referred_revenue', window_days: 90, at_least: '2000.00' }],
+          multiplier: 1.1,
+          benefits: ['priority-support'],
+        },
+        {
+          id: 'gold',
+          name: 'Gold',
+          requires: [
+            { metric: 'referred_revenue', window_days: 90, at_least: '8000.00' },
+            { metric: 'active_customers', window_days: 90, at_least: 25 },
+          ],
+          multiplier: 1.25,
+          benefits: ['priority-support', 'early-access', 'co-marketing-slot', 'support-credit'],
+        },
+        {
+          id: 'platinum',
+          name: 'Platinum',
+          requires: [
+            { metric: 'referred_revenue', window_days: 90, at_least: '25000.00' },
+            { metric: 'active_customers', window_days: 90, at_least: 80 },
+          ],
+          multiplier: 1.5,
+          benefits: [
+            'priority-support',
+            'early-access',
+            'co-marketing-slot',
+            'listing-placement',
+            'support-credit',
+          ],
+        },
+      ],
+    },
+    accelerators: [
+      {
+        id: 'enterprise-sellers',
+        name: '+50% on enterprise sellers',
+        from: day(-30),
+        to: day(30),
+        multiplier: 1.5,
+        when: {
+          all: [
+            { field: 'customer.segment', op: 'eq', value: 'enterprise' },
+            { field: 'customer.side', op: 'eq', value: 'seller' },
+          ],
+        },
+      },
+      {
+        id: 'emerging-markets',
+        name: 'Double activation bounty in Brazil and India',
+        from: day(-14),
+        to: day(60),
+        multiplier: 2,
+        rules: ['seller-activation'],
+        when: { field: 'customer.country', op: 'in', value: ['BR', 'IN'] },
+      },
+    ],
+    stacking: {
+      mode: 'multiply',
+      order: ['tier', 'enterprise-sellers', 'emerging-markets'],
+      ceiling: 2.5,
+    },
+    bonuses: [
+      {
+        id: 'monthly-activations',
+        name: 'Activation target',
+        metric: 'activations',
+        period: 'month',
+        steps: [
+          { at_least: 10, pays: '100.00' },
+          { at_least: 20, pays: '250.00' },
+        ],
+      },
+    ],
+    budget: { monthly: '15000.00', when_exhausted: 'alert', alerts_at: [50, 80, 100] },
+    margin_guard: { max_percent: 30, alerts_at: [80, 100] },
+  };
+}
 
 const PARTNERS: {
   name: string;
@@ -119,8 +230,8 @@ const PARTNERS: {
 ];
 
 /**
- * Loads a demo marketplace into an empty database: one referral program, a
- * dozen partners of every kind, links and codes, and `days` of synthetic
+ * Loads a demo marketplace into an empty database: one referral program (a
+ * second version adds tiers, accelerators, a bonus and a budget), a dozen partners of every kind, links and codes, and `days` of synthetic
  * clicks, signups, activations, payments and refunds ending at `now`, then
  * derives the ledger and releases what is due. Deterministic for a given `now`.
  */
@@ -139,6 +250,11 @@ export async function seedDemo(
   await publishVersion(
     past,
     { program: 'referrals', effectiveFrom: start, terms: demoTerms },
+    'demo',
+  );
+  await publishVersion(
+    { ...deps, clock: fixedClock(now - 45 * DAY_MS) },
+    { program: 'referrals', effectiveFrom: now - 30 * DAY_MS, terms: demoGrowthTerms(now) },
     'demo',
   );
 
@@ -299,6 +415,12 @@ export async function seedDemo(
   for (let k = 0; k < clicks.length; k += 1000) await recordClicks(deps, clicks.slice(k, k + 1000));
   for (let k = 0; k < events.length; k += 1000)
     await ingestEvents(deps, events.slice(k, k + 1000), { source: 'demo' });
+  await deriveAll(deps);
+  // Tiers as a weekly schedule would have decided them over the last month,
+  // then the bonus periods that have ended.
+  for (let t = now - 28 * DAY_MS; t <= now; t += 7 * DAY_MS)
+    await evaluateTiers({ ...deps, clock: fixedClock(t) }, { actor: 'demo' });
+  await closeBonusPeriods(deps);
   await deriveAll(deps);
   await releaseAllDue(deps);
   return { partners: PARTNERS.length, events: events.length, clicks: clicks.length };
