@@ -6,6 +6,7 @@ import { commandContext } from './command-context.js';
 import { eventsCommands } from './events-commands.js';
 import { keysCommands } from './keys-commands.js';
 import { partnersCommands } from './partners-commands.js';
+import { tiersCommands } from './tiers-commands.js';
 import { programCommands } from './program-commands.js';
 
 const version = (
@@ -49,6 +50,7 @@ Run "tandem <command> <subcommand> --help" for the options of each.`,
   eventsCommands(root, ctx);
   keysCommands(root, ctx);
   partnersCommands(root, ctx);
+  tiersCommands(root, ctx);
   return root;
 }
 

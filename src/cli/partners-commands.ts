@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, printable } from './cli-io.js';
 import type { CommandContext } from './command-context.js';
+import { textTable as table } from './text-table.js';
 
 interface PartnerView {
   id: string;
@@ -171,22 +172,4 @@ Examples:
         if (next_cursor) ctx.io.stdout.write(`more: tandem partners list --after ${next_cursor}\n`);
       },
     );
-}
-
-function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((c, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, c.length);
-    });
-  }
-  return rows
-    .map((row) =>
-      row
-        .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')
-    .concat('\n');
 }
