@@ -1,9 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
+import { createApiKey } from '../engine/api-keys.js';
+import { createProgram, publishVersion } from '../engine/programs.js';
 import { demoTerms } from '../engine/seed-demo.js';
+import { buildServer } from '../server/build-server.js';
 import { captureIo } from './capture-io.js';
 import { run } from './main.js';
 
@@ -119,5 +125,88 @@ describe('tandem program publish (local checks, before any request)', () => {
     expect(code).toBe(1);
     expect(io.err()).toContain('program: which program?');
     expect(io.err()).toContain('effective_from: when?');
+  });
+});
+
+describe(`tandem program diff against a running server (${backend})`, () => {
+  let t: TestTandem;
+  let app: FastifyInstance;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await testTandem({ now: '2026-03-01T00:00:00Z' });
+    const { key } = await createApiKey(t, { name: 'cli test', scopes: ['read'] });
+    await createProgram(t, {
+      key: 'referrals',
+      name: 'Referrals',
+      firstVersion: { terms: { ...demoTerms, notice_days: 30 } },
+    });
+    await publishVersion(t, {
+      program: 'referrals',
+      terms: {
+        ...demoTerms,
+        notice_days: 30,
+        hold_days: 45,
+        rewards: demoTerms.rewards.map((r) =>
+          r.id === 'first-year-revenue' ? { ...r, percent: 25 } : r,
+        ),
+      },
+    });
+    app = await buildServer(t);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    env = { TANDEM_URL: `http://127.0.0.1:${port}`, TANDEM_API_KEY: key };
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await t?.close();
+  });
+
+  async function tandem(...argv: string[]) {
+    const io = { ...captureIo({ env }), retryDelaysMs: [] };
+    const code = await run(argv, io);
+    return { code, out: io.out(), err: io.err() };
+  }
+
+  it('prints what the upcoming version changes, one sentence per line', async () => {
+    const r = await tandem('program', 'diff', '--program', 'referrals');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      [
+        // Published without a date, version 2 waits out the 30 days' notice of version 1.
+        'referrals: version 1 (current, effective 2026-03-01T00:00:00.000Z) → version 2 (upcoming, effective 2026-03-31T00:00:00.000Z)',
+        '  Hold period 30 → 45 days',
+        '  Reward "first-year-revenue": percent 20% → 25%',
+        '',
+      ].join('\n'),
+    );
+    const same = await tandem(
+      'program',
+      'diff',
+      '--program',
+      'referrals',
+      '--from',
+      '2',
+      '--to',
+      '2',
+    );
+    expect(same.out).toContain('  no changes');
+  });
+
+  it('explains unknown versions and bad numbers', async () => {
+    const missing = await tandem('program', 'diff', '--program', 'referrals', '--to', '7');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('version_not_found');
+    expect(missing.err).toContain('no version 7');
+    const bad = await tandem('program', 'diff', '--program', 'referrals', '--from', 'two');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--from: must be a version number');
+    const nope = await tandem('program', 'diff', '--program', 'nope');
+    expect(nope.err).toContain('program_not_found');
+    const noFlag = await tandem('program', 'diff');
+    expect(noFlag.code).toBe(1);
+    expect(noFlag.err).toContain("required option '--program <key>'");
   });
 });

@@ -5,7 +5,7 @@ import type { Issue } from '../core/errors.js';
 import { canonicalJson } from '../core/event-input.js';
 import { parseInstant } from '../core/time.js';
 import { type ApiClient, ApiError, apiPath } from './api-client.js';
-import { CliError, type CliIo } from './cli-io.js';
+import { CliError, type CliIo, printable } from './cli-io.js';
 import type { CommandContext } from './command-context.js';
 import { describeTerms } from './describe-terms.js';
 import { PROGRAM_KEY, type ReadProgramFileResult, readProgramFile } from './read-program-file.js';
@@ -29,11 +29,11 @@ A program file (YAML or JSON):
 A file holding only the terms is accepted too (give --program and
 --effective-from when publishing it). See examples/program.yaml.`;
 
-/** `tandem program validate` and `tandem program publish`. */
+/** `tandem program validate`, `publish` and `diff`. */
 export function programCommands(root: Command, ctx: CommandContext): void {
   const program = root
     .command('program')
-    .description('validate and publish program terms')
+    .description('validate, publish and compare program terms')
     .addHelpText('after', FILE_FORMAT);
 
   program
@@ -86,6 +86,61 @@ Examples:
       if (!checked.ok) return ctx.setExitCode(1);
       await publish(ctx.client(cmd), checked, opts, ctx.io);
     });
+
+  program
+    .command('diff')
+    .description('what changes between two versions of a program, in plain terms')
+    .requiredOption('--program <key>', "the program's key or id")
+    .option('--from <n>', 'version number (default: the version in force now)')
+    .option('--to <n>', 'version number (default: the latest published)')
+    .addHelpText(
+      'after',
+      `
+Prints one line per change. With neither --from nor --to it shows what the
+latest published version changes from the terms in force now.
+
+Examples:
+  $ tandem program diff --program referrals
+  $ tandem program diff --program referrals --from 1 --to 3`,
+    )
+    .action(async (opts: DiffFlags, cmd: Command) => {
+      await diff(ctx.client(cmd), opts, ctx.io);
+    });
+}
+
+interface DiffFlags {
+  program: string;
+  from?: string;
+  to?: string;
+}
+
+interface VersionDiff {
+  from: { number: number; effective_from: string; status: string };
+  to: { number: number; effective_from: string; status: string };
+  changes: { summary: string }[];
+}
+
+async function diff(client: ApiClient, flags: DiffFlags, io: CliIo): Promise<void> {
+  const problems: string[] = [];
+  const query = new URLSearchParams();
+  for (const which of ['from', 'to'] as const) {
+    const n = flags[which];
+    if (n === undefined) continue;
+    if (!/^[1-9]\d{0,8}$/.test(n)) problems.push(`--${which}: must be a version number such as 2`);
+    else query.set(which, n);
+  }
+  if (problems.length) throw new CliError('cannot diff', { lines: problems });
+  const q = query.toString();
+  const r = await client.get<VersionDiff>(
+    `${apiPath`/v1/programs/${flags.program}/versions/diff`}${q ? `?${q}` : ''}`,
+  );
+  const d = r.body;
+  const side = (v: VersionDiff['from']) =>
+    `version ${v.number} (${v.status}, effective ${v.effective_from})`;
+  const lines = [`${printable(flags.program)}: ${side(d.from)} → ${side(d.to)}`];
+  if (d.changes.length === 0) lines.push('  no changes');
+  for (const c of d.changes) lines.push(`  ${printable(c.summary)}`);
+  io.stdout.write(`${lines.join('\n')}\n`);
 }
 
 interface PublishFlags {
@@ -185,6 +240,15 @@ async function publish(
           ...e.lines,
           'to change the past, publish it as a correction: --correction --reason "why"',
           'or pick a later date: --effective-from YYYY-MM-DD',
+        ],
+      });
+    }
+    if (e instanceof ApiError && e.code === 'notice_period') {
+      throw new CliError(e.message, {
+        lines: [
+          ...e.lines,
+          'the terms in force promise partners notice of new terms: pick a date at or after the one above',
+          'or, for a mistake that must be fixed now, publish a correction: --correction --reason "why"',
         ],
       });
     }

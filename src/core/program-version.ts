@@ -23,11 +23,11 @@ export interface ProgramWithVersions {
  * after `at`; among versions effective at the same instant, the later
  * published (higher number) wins. Undefined before the first version.
  */
-export function versionInForce(
-  versions: readonly ProgramVersion[],
+export function versionInForce<V extends Pick<ProgramVersion, 'effectiveFrom' | 'number'>>(
+  versions: readonly V[],
   at: number,
-): ProgramVersion | undefined {
-  let best: ProgramVersion | undefined;
+): V | undefined {
+  let best: V | undefined;
   for (const v of versions) {
     if (v.effectiveFrom > at) continue;
     if (

@@ -1,6 +1,13 @@
+import { sql } from 'kysely';
 import { TandemError } from '../core/errors.js';
 import { type ProgramTermsDocument, validateTerms } from '../core/program-terms.js';
+import { versionInForce } from '../core/program-version.js';
 import { toIso } from '../core/time.js';
+import {
+  earliestEffectiveFrom,
+  type VersionStatus,
+  versionStatuses,
+} from '../core/version-schedule.js';
 import { jsonIn, jsonOut, toBool, toNumber } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
@@ -13,6 +20,8 @@ export interface ProgramView {
   name: string;
   created_at: string;
   current_version: number | null;
+  /** Versions published to take effect later, in the order they will. */
+  upcoming_versions: number[];
   versions: VersionView[];
 }
 
@@ -23,6 +32,8 @@ export interface VersionView {
   published_at: string;
   correction: boolean;
   reason: string | null;
+  /** At the time of reading: in force now, published ahead, or no longer (or never) in force. */
+  status: VersionStatus;
   terms: ProgramTermsDocument;
 }
 
@@ -67,7 +78,10 @@ export async function createProgram(
 
 export interface PublishInput {
   program: string;
-  /** Defaults to now (the moment of publishing). */
+  /**
+   * Defaults to the earliest the notice period allows: now plus the
+   * `notice_days` of the version in force now (now for a correction).
+   */
   effectiveFrom?: number | undefined;
   terms: unknown;
   correction?: boolean | undefined;
@@ -76,12 +90,15 @@ export interface PublishInput {
 
 /**
  * Publishes a new immutable version of a program's terms. A version cannot
- * take effect before it is published, unless it is marked as a correction
- * (with a reason), which is recorded in the audit log and re-derives only the
- * customers with events on or after its effective date.
+ * take effect before it is published, nor before the notice period of the
+ * terms in force allows (`notice_days`, so partners see new terms coming),
+ * unless it is marked as a correction (with a reason), which is recorded in
+ * the audit log and re-derives only the customers with events on or after
+ * its effective date.
  *
  * Errors: `program_not_found`, `invalid_program` (details.issues lists every
- * problem by path), `version_in_past`, `validation_failed` (correction without a reason).
+ * problem by path), `version_in_past`, `notice_period` (details: notice_days,
+ * earliest_effective_from), `validation_failed` (correction without a reason).
  */
 export async function publishVersion(
   deps: Deps,
@@ -91,12 +108,18 @@ export async function publishVersion(
   const checked = checkPublish(deps, input);
   return inTransaction(deps, async (tx) => {
     const program = await findProgram(tx, input.program);
+    // Publishes of one program take turns, so the notice check and the next
+    // number read the versions as the previous publish left them (and eight
+    // at once do not exhaust the unique-violation retries). SQLite has one writer.
+    if (deps.store.dialect === 'postgres')
+      await sql`SELECT id FROM programs WHERE id = ${program.id} FOR UPDATE`.execute(tx);
     return insertVersion(deps, tx, program.id, input, checked, actor);
   });
 }
 
-type Checked = { document: ProgramTermsDocument; effectiveFrom: number; now: number };
+type Checked = { document: ProgramTermsDocument; effectiveFrom: number | undefined; now: number };
 
+/** What can be checked without the database: the terms, the past, the reason. */
 function checkPublish(deps: Deps, input: Omit<PublishInput, 'program'>): Checked {
   const checked = validateTerms(input.terms);
   if (!checked.ok) {
@@ -105,8 +128,8 @@ function checkPublish(deps: Deps, input: Omit<PublishInput, 'program'>): Checked
     });
   }
   const now = deps.clock.now();
-  const effectiveFrom = input.effectiveFrom ?? now;
-  if (effectiveFrom < now && !input.correction) {
+  const effectiveFrom = input.effectiveFrom;
+  if (effectiveFrom !== undefined && effectiveFrom < now && !input.correction) {
     throw new TandemError(
       'version_in_past',
       `effective_from ${toIso(effectiveFrom)} is before now (${toIso(now)}); publish it as a correction with a reason to change the past`,
@@ -120,6 +143,44 @@ function checkPublish(deps: Deps, input: Omit<PublishInput, 'program'>): Checked
   return { document: checked.document, effectiveFrom, now };
 }
 
+/**
+ * The notice period, checked against the versions already published (inside
+ * the publishing transaction). Returns the effective instant to store.
+ */
+async function effectiveInstant(
+  tx: Tx,
+  programId: string,
+  input: Omit<PublishInput, 'program'>,
+  checked: Checked,
+): Promise<number> {
+  const { now } = checked;
+  // A correction changes the past on purpose: no notice applies to it.
+  if (input.correction) return checked.effectiveFrom ?? now;
+  const rows = await tx
+    .selectFrom('program_versions')
+    .select(['number', 'effective_from', 'document'])
+    .where('program_id', '=', programId)
+    .execute();
+  const notice = earliestEffectiveFrom(
+    rows.map((r) => ({
+      number: toNumber(r.number),
+      effectiveFrom: toNumber(r.effective_from),
+      // Versions stored before notice_days existed promised no notice.
+      noticeDays: jsonOut<ProgramTermsDocument>(r.document).notice_days ?? 0,
+    })),
+    now,
+  );
+  const effectiveFrom = checked.effectiveFrom ?? notice.earliest;
+  if (effectiveFrom < notice.earliest) {
+    throw new TandemError(
+      'notice_period',
+      `version ${notice.inForce} in force now gives ${notice.noticeDays} days' notice of new terms: effective_from ${toIso(effectiveFrom)} is before ${toIso(notice.earliest)}; pick a later date (or leave it out), or publish a correction with a reason`,
+      { notice_days: notice.noticeDays, earliest_effective_from: toIso(notice.earliest) },
+    );
+  }
+  return effectiveFrom;
+}
+
 async function insertVersion(
   deps: Deps,
   tx: Tx,
@@ -128,7 +189,8 @@ async function insertVersion(
   checked: Checked,
   actor: string,
 ): Promise<VersionView> {
-  const { effectiveFrom, now } = checked;
+  const { now } = checked;
+  const effectiveFrom = await effectiveInstant(tx, programId, input, checked);
   const last = await tx
     .selectFrom('program_versions')
     .select((eb) => eb.fn.max('number').as('n'))
@@ -163,15 +225,8 @@ async function insertVersion(
       rederive: marked,
     },
   });
-  return {
-    id,
-    number,
-    effective_from: toIso(effectiveFrom),
-    published_at: toIso(now),
-    correction: !!input.correction,
-    reason: input.reason ?? null,
-    terms: checked.document,
-  };
+  const view = await getProgramIn(tx, programId, now);
+  return view?.versions.find((v) => v.id === id) as VersionView;
 }
 
 export async function findProgram(
@@ -204,45 +259,45 @@ export async function listPrograms(deps: Deps): Promise<ProgramView[]> {
   return out;
 }
 
-async function getProgramIn(
+/** A program with every version and where each stands at `now`; undefined if there is none. */
+export async function getProgramIn(
   db: Db | Tx,
   id: string,
   now: number,
 ): Promise<ProgramView | undefined> {
   const p = await db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst();
   if (!p) return undefined;
-  const versions = await db
+  const rows = await db
     .selectFrom('program_versions')
     .selectAll()
     .where('program_id', '=', id)
     .orderBy('number')
     .execute();
-  const views: VersionView[] = versions.map((v) => ({
+  const schedule = rows.map((v) => ({
+    number: toNumber(v.number),
+    effectiveFrom: toNumber(v.effective_from),
+  }));
+  const status = versionStatuses(schedule, now);
+  const views: VersionView[] = rows.map((v) => ({
     id: v.id,
     number: toNumber(v.number),
     effective_from: toIso(toNumber(v.effective_from)),
     published_at: toIso(toNumber(v.published_at)),
     correction: toBool(v.correction),
     reason: v.reason,
+    status: status.get(toNumber(v.number)) as VersionStatus,
     terms: jsonOut(v.document),
   }));
-  let current: VersionView | undefined;
-  for (const v of views) {
-    const from = Date.parse(v.effective_from);
-    if (from > now) continue;
-    if (
-      !current ||
-      from > Date.parse(current.effective_from) ||
-      (from === Date.parse(current.effective_from) && v.number > current.number)
-    )
-      current = v;
-  }
+  const upcoming = schedule
+    .filter((v) => status.get(v.number) === 'upcoming')
+    .sort((a, b) => a.effectiveFrom - b.effectiveFrom || a.number - b.number);
   return {
     id: p.id,
     key: p.key,
     name: p.name,
     created_at: toIso(toNumber(p.created_at)),
-    current_version: current?.number ?? null,
+    current_version: versionInForce(schedule, now)?.number ?? null,
+    upcoming_versions: upcoming.map((v) => v.number),
     versions: views,
   };
 }

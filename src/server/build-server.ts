@@ -23,6 +23,7 @@ import { redirectRoute } from './redirect.js';
 import { budgetRoutes } from './routes/budget.js';
 import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
+import { partnerProgramRoutes } from './routes/partner-programs.js';
 import { partnerRoutes } from './routes/partners.js';
 import { programRoutes } from './routes/programs.js';
 import { readRoutes } from './routes/reads.js';
@@ -113,6 +114,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     keyRoutes(v1, deps);
     tierRoutes(v1, deps);
     budgetRoutes(v1, deps);
+    partnerProgramRoutes(v1, deps);
   });
 
   app.addHook('onClose', async () => {

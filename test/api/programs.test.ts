@@ -343,4 +343,261 @@ describe(`programs over HTTP (${backend})`, () => {
     const one = await api('GET', `/v1/accruals/${march[1]?.id}`);
     expect(one.json().trace.steps.join(' ')).toContain('100.00 revenue × 25% = 25.00 USD');
   });
+  it('a notice period: later versions take effect no sooner than notice_days after publishing', async () => {
+    s = await testServer({ now: '2026-03-01T10:00:00Z' });
+    const api = client(s);
+    const noticed = (percent: number, notice_days: number) => ({ ...terms(percent), notice_days });
+    // The first version has no terms before it, so no notice: left out, it is effective now.
+    const created = await api('POST', '/v1/programs', {
+      key: 'referrals',
+      name: 'Referrals',
+      version: { terms: noticed(20, 30) },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({
+      current_version: 1,
+      upcoming_versions: [],
+      versions: [{ number: 1, effective_from: '2026-03-01T10:00:00.000Z', status: 'current' }],
+    });
+
+    const early = expectProblem(
+      await api('POST', '/v1/programs/referrals/versions', {
+        effective_from: '2026-03-15',
+        terms: noticed(25, 0),
+      }),
+      422,
+      'notice_period',
+    );
+    expect(early).toMatchObject({
+      notice_days: 30,
+      earliest_effective_from: '2026-03-31T10:00:00.000Z',
+    });
+    // A past date is still "in the past", not "too soon".
+    expectProblem(
+      await api('POST', '/v1/programs/referrals/versions', {
+        effective_from: '2026-02-01',
+        terms: noticed(25, 0),
+      }),
+      422,
+      'version_in_past',
+    );
+    expect((await api('GET', '/v1/programs/referrals')).json().versions).toHaveLength(1);
+
+    // Exactly the notice period is enough.
+    const v2 = await api('POST', '/v1/programs/referrals/versions', {
+      effective_from: '2026-04-15',
+      terms: noticed(25, 0),
+    });
+    expect(v2.statusCode, v2.body).toBe(201);
+    expect(v2.json()).toMatchObject({ number: 2, status: 'upcoming' });
+    const edge = await api('POST', '/v1/programs/referrals/versions', {
+      effective_from: '2026-03-31T10:00:00Z',
+      terms: noticed(22, 30),
+    });
+    expect(edge.statusCode, edge.body).toBe(201);
+    // Left out, effective_from is the earliest the notice allows.
+    const v4 = await api('POST', '/v1/programs/referrals/versions', { terms: noticed(24, 30) });
+    expect(v4.statusCode, v4.body).toBe(201);
+    expect(v4.json()).toMatchObject({ number: 4, effective_from: '2026-03-31T10:00:00.000Z' });
+
+    // Version 4 outranks 3 at the same instant (the later published wins), so 3 never comes.
+    const view = (await api('GET', '/v1/programs/referrals')).json();
+    expect(view.current_version).toBe(1);
+    expect(view.upcoming_versions).toEqual([4, 2]);
+    expect(view.versions.map((v: { status: string }) => v.status)).toEqual([
+      'current',
+      'upcoming',
+      'superseded',
+      'upcoming',
+    ]);
+    expect((await api('GET', '/v1/programs')).json().data[0].upcoming_versions).toEqual([4, 2]);
+
+    // A correction is exempt: it may change the past, or tomorrow.
+    const fix = await api('POST', '/v1/programs/referrals/versions', {
+      effective_from: '2026-03-02',
+      terms: noticed(21, 30),
+      correction: true,
+      reason: 'the March rate was agreed in February',
+    });
+    expect(fix.statusCode, fix.body).toBe(201);
+
+    // The notice is that of the version in force at publishing: version 2 gives none.
+    s.t.clock.set(at('2026-04-20T00:00:00Z'));
+    expect((await api('GET', '/v1/programs/referrals')).json()).toMatchObject({
+      current_version: 2,
+      upcoming_versions: [],
+    });
+    const soon = await api('POST', '/v1/programs/referrals/versions', {
+      effective_from: '2026-04-21',
+      terms: noticed(26, 0),
+    });
+    expect(soon.statusCode, soon.body).toBe(201);
+    const immediate = await api('POST', '/v1/programs/referrals/versions', { terms: terms(27) });
+    expect(immediate.json()).toMatchObject({
+      effective_from: '2026-04-20T00:00:00.000Z',
+      status: 'current',
+    });
+  });
+
+  it('partners read the current and upcoming terms of their own programs, and no one else’s', async () => {
+    s = await testServer({ now: '2026-01-01T00:00:00Z' });
+    const api = client(s);
+    const created = async (method: 'POST', url: string, body: unknown) => {
+      const r = await api(method, url, body);
+      expect(r.statusCode, r.body).toBe(201);
+    };
+    for (const key of ['referrals', 'agencies'])
+      await created('POST', '/v1/programs', {
+        key,
+        name: key,
+        version: { effective_from: '2026-01-01', terms: terms(10) },
+      });
+    // Referrals: versions 1 and 2 superseded by 3 (in force on March 1), 4 upcoming.
+    const publish = (effective_from: string, percent: number) =>
+      created('POST', '/v1/programs/referrals/versions', { effective_from, terms: terms(percent) });
+    await publish('2026-02-01', 15);
+    await publish('2026-02-15', 18);
+    s.t.clock.set(at('2026-03-01T00:00:00Z'));
+    await publish('2026-06-01', 25);
+    const partner = async (name: string, programs: string[]) => {
+      const p = (await api('POST', '/v1/partners', { name, status: 'approved', programs })).json();
+      const key = (await api('POST', '/v1/api-keys', { name, partner_id: p.id })).json().key;
+      return { id: p.id as string, key: key as string };
+    };
+    const ada = await partner('Ada', ['referrals']);
+    const bob = await partner('Bob', ['agencies']);
+    const asAda = apiClient(s, ada.key);
+
+    const own = await asAda('GET', `/v1/partners/${ada.id}/programs`);
+    expect(own.statusCode, own.body).toBe(200);
+    const body = own.json();
+    expect(body.partner_id).toBe(ada.id);
+    expect(body.data).toHaveLength(1);
+    expect(body.data[0]).toMatchObject({
+      key: 'referrals',
+      current_version: 3,
+      upcoming_versions: [4],
+      versions: [
+        { number: 3, status: 'current', terms: { rewards: [{ percent: 18 }] } },
+        {
+          number: 4,
+          status: 'upcoming',
+          effective_from: '2026-06-01T00:00:00.000Z',
+          terms: { rewards: [{ percent: 25 }] },
+        },
+      ],
+    });
+    expect(body.data[0].versions).toHaveLength(2);
+
+    // Isolation: another partner's programs are "not found", like a partner that does not exist.
+    expectProblem(await asAda('GET', `/v1/partners/${bob.id}/programs`), 404, 'partner_not_found');
+    expectProblem(await asAda('GET', '/v1/partners/prt_nobody/programs'), 404, 'partner_not_found');
+    // The operator endpoints stay closed to a partner key.
+    expectProblem(await asAda('GET', '/v1/programs/referrals'), 403, 'forbidden');
+    expectProblem(await asAda('GET', '/v1/programs/referrals/versions/diff'), 403, 'forbidden');
+
+    // Operators with read (or admin) see any partner's; other scopes do not.
+    const reader = (await api('POST', '/v1/api-keys', { name: 'r', scopes: ['read'] })).json().key;
+    const bobs = await apiClient(s, reader)('GET', `/v1/partners/${bob.id}/programs`);
+    expect(bobs.statusCode, bobs.body).toBe(200);
+    expect(bobs.json().data.map((p: { key: string }) => p.key)).toEqual(['agencies']);
+    expect((await api('GET', `/v1/partners/${ada.id}/programs`)).json()).toEqual(body);
+    const writer = (
+      await api('POST', '/v1/api-keys', { name: 'w', scopes: ['events:write'] })
+    ).json().key;
+    expectProblem(
+      await apiClient(s, writer)('GET', `/v1/partners/${ada.id}/programs`),
+      403,
+      'forbidden',
+    );
+    expectProblem(await api('GET', '/v1/partners/prt_nobody/programs'), 404, 'partner_not_found');
+  });
+
+  it('diffs two versions in plain terms', async () => {
+    s = await testServer({ now: '2026-03-01T00:00:00Z' });
+    const api = client(s);
+    await api('POST', '/v1/programs', {
+      key: 'referrals',
+      name: 'Referrals',
+      version: { effective_from: '2026-03-01', terms: terms(20) },
+    });
+    await api('POST', '/v1/programs/referrals/versions', {
+      effective_from: '2026-04-01',
+      terms: {
+        ...terms(25),
+        hold_days: 45,
+        rewards: [
+          ...terms(25).rewards,
+          {
+            id: 'seller-activation',
+            event: 'activation',
+            flat: '10.00',
+            when: { field: 'customer.side', op: 'eq', value: 'seller' },
+          },
+        ],
+      },
+    });
+    // By default: from the version in force now to the latest.
+    const r = await api('GET', '/v1/programs/referrals/versions/diff');
+    expect(r.statusCode, r.body).toBe(200);
+    const diff = r.json();
+    expect(diff).toMatchObject({
+      program_id: expect.stringMatching(/^prg_/),
+      from: { number: 1, effective_from: '2026-03-01T00:00:00.000Z', status: 'current' },
+      to: { number: 2, effective_from: '2026-04-01T00:00:00.000Z', status: 'upcoming' },
+    });
+    expect(diff.changes.map((c: { summary: string }) => c.summary)).toEqual([
+      'Hold period 30 → 45 days',
+      'Reward "revenue-share": percent 20% → 25%',
+      'Reward "seller-activation" added: pays 10.00 USD on activation when customer.side = seller',
+    ]);
+    expect(diff.changes[1]).toEqual({
+      path: 'rewards[revenue-share].percent',
+      change: 'changed',
+      before: 20,
+      after: 25,
+      summary: 'Reward "revenue-share": percent 20% → 25%',
+    });
+    const back = (await api('GET', '/v1/programs/referrals/versions/diff?from=2&to=1')).json();
+    expect(back.changes.map((c: { change: string }) => c.change)).toEqual([
+      'changed',
+      'changed',
+      'removed',
+    ]);
+    expect(
+      (await api('GET', '/v1/programs/referrals/versions/diff?from=1&to=1')).json().changes,
+    ).toEqual([]);
+
+    const missing = expectProblem(
+      await api('GET', '/v1/programs/referrals/versions/diff?to=9'),
+      404,
+      'version_not_found',
+    );
+    expect(missing.detail).toContain('no version 9');
+    expectProblem(await api('GET', '/v1/programs/nope/versions/diff'), 404, 'program_not_found');
+    for (const q of ['from=abc', 'from=0', 'to=1.5', 'from=-1', 'since=1'])
+      expectProblem(
+        await api('GET', `/v1/programs/referrals/versions/diff?${q}`),
+        400,
+        'validation_failed',
+      );
+
+    // Nothing in force yet: the default "from" does not exist, an explicit one works.
+    await api('POST', '/v1/programs', {
+      key: 'later',
+      name: 'Later',
+      version: { effective_from: '2026-05-01', terms: terms(5) },
+    });
+    expectProblem(await api('GET', '/v1/programs/later/versions/diff'), 422, 'no_terms_in_force');
+    const self = await api('GET', '/v1/programs/later/versions/diff?from=1');
+    expect(self.json()).toMatchObject({ from: { number: 1 }, to: { number: 1 }, changes: [] });
+
+    // Both routes are in the OpenAPI document, with their parameters.
+    const spec = (await s.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const params = spec.paths['/v1/programs/{program}/versions/diff'].get.parameters.map(
+      (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+    );
+    expect(params.sort()).toEqual(['path:program', 'query:from', 'query:to']);
+    expect(spec.paths['/v1/partners/{id}/programs'].get).toBeDefined();
+  });
 });

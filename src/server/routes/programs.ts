@@ -5,6 +5,7 @@ import { TandemError } from '../../core/errors.js';
 import { validateTerms } from '../../core/program-terms.js';
 import { parseInstant } from '../../core/time.js';
 import type { Deps } from '../../engine/deps.js';
+import { diffVersions } from '../../engine/diff-versions.js';
 import { createProgram, getProgram, listPrograms, publishVersion } from '../../engine/programs.js';
 import { requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
@@ -12,6 +13,7 @@ import { idempotent } from '../idempotent.js';
 const instant = z.string().refine((s) => parseInstant(s) !== undefined, {
   message: 'must be an ISO 8601 date or date-time',
 });
+const versionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
 const terms = z.record(z.string(), z.unknown()).describe('Program terms: see docs/programs.md');
 const principal = (r: { principal: unknown }) =>
   r.principal as NonNullable<import('../../engine/api-keys.js').Principal>;
@@ -82,6 +84,33 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 
+  r.get(
+    '/v1/programs/:program/versions/diff',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'What changes between two versions, in plain terms',
+        description:
+          'from defaults to the version in force now, to to the latest published. Lists are matched by id; each change has a path, before/after values and a one-sentence summary.',
+        params: z.object({ program: z.string() }),
+        querystring: z
+          .object({
+            from: versionNumber.optional().describe('version number; default: in force now'),
+            to: versionNumber.optional().describe('version number; default: the latest'),
+          })
+          .strict(),
+      },
+    },
+    async (request) => {
+      requireScope(principal(request), 'read');
+      return diffVersions(deps, {
+        program: request.params.program,
+        from: request.query.from,
+        to: request.query.to,
+      });
+    },
+  );
+
   r.post(
     '/v1/programs/:program/versions',
     {
@@ -89,11 +118,13 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['programs'],
         summary: 'Publish a new immutable version of the terms',
         description:
-          'effective_from must not be in the past unless correction is true (with a reason): a correction is recorded and re-derives only the customers with events on or after it.',
+          'effective_from must not be in the past, nor sooner than the notice_days of the version in force allow (422 notice_period), unless correction is true (with a reason): a correction is recorded and re-derives only the customers with events on or after it. Left out, effective_from is the earliest the notice period allows.',
         params: z.object({ program: z.string() }),
         body: z
           .object({
-            effective_from: instant.optional().describe('defaults to now'),
+            effective_from: instant
+              .optional()
+              .describe('defaults to now plus the notice_days of the version in force'),
             terms,
             correction: z.boolean().optional(),
             reason: z.string().max(1000).optional(),

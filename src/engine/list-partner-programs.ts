@@ -1,0 +1,34 @@
+import { TandemError } from '../core/errors.js';
+import type { Deps } from './deps.js';
+import { getProgramIn, type ProgramView } from './programs.js';
+
+/**
+ * The programs a partner is enrolled in, each with the terms in force now
+ * and those published to take effect later (never superseded ones): what a
+ * partner needs to know what it earns today and what is coming.
+ *
+ * Errors: `partner_not_found`.
+ */
+export async function listPartnerPrograms(deps: Deps, partnerId: string): Promise<ProgramView[]> {
+  const db = deps.store.db;
+  const partner = await db
+    .selectFrom('partners')
+    .select('id')
+    .where('id', '=', partnerId)
+    .executeTakeFirst();
+  if (!partner) throw new TandemError('partner_not_found', `no partner ${partnerId}`);
+  const enrolled = await db
+    .selectFrom('enrollments')
+    .innerJoin('programs', 'programs.id', 'enrollments.program_id')
+    .select('programs.id')
+    .where('enrollments.partner_id', '=', partnerId)
+    .orderBy('programs.key')
+    .execute();
+  const now = deps.clock.now();
+  const out: ProgramView[] = [];
+  for (const e of enrolled) {
+    const p = (await getProgramIn(db, e.id, now)) as ProgramView;
+    out.push({ ...p, versions: p.versions.filter((v) => v.status !== 'superseded') });
+  }
+  return out;
+}
