@@ -1,15 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { cliServer } from '../../test/support/cli-server.js';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
-import { createApiKey } from '../engine/api-keys.js';
 import { createProgram, publishVersion } from '../engine/programs.js';
 import { demoTerms } from '../engine/seed-demo.js';
-import { buildServer } from '../server/build-server.js';
 import { captureIo } from './capture-io.js';
 import { run } from './main.js';
 
@@ -130,12 +127,10 @@ describe('tandem program publish (local checks, before any request)', () => {
 
 describe(`tandem program diff against a running server (${backend})`, () => {
   let t: TestTandem;
-  let app: FastifyInstance;
-  let env: Record<string, string>;
+  let server: Awaited<ReturnType<typeof cliServer>>;
 
   beforeAll(async () => {
     t = await testTandem({ now: '2026-03-01T00:00:00Z' });
-    const { key } = await createApiKey(t, { name: 'cli test', scopes: ['read'] });
     await createProgram(t, {
       key: 'referrals',
       name: 'Referrals',
@@ -152,22 +147,15 @@ describe(`tandem program diff against a running server (${backend})`, () => {
         ),
       },
     });
-    app = await buildServer(t);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as AddressInfo;
-    env = { TANDEM_URL: `http://127.0.0.1:${port}`, TANDEM_API_KEY: key };
+    server = await cliServer(t, ['read']);
   });
 
   afterAll(async () => {
-    await app?.close();
+    await server?.close();
     await t?.close();
   });
 
-  async function tandem(...argv: string[]) {
-    const io = { ...captureIo({ env }), retryDelaysMs: [] };
-    const code = await run(argv, io);
-    return { code, out: io.out(), err: io.err() };
-  }
+  const tandem = (...argv: string[]) => server.tandem(...argv);
 
   it('prints what the upcoming version changes, one sentence per line', async () => {
     const r = await tandem('program', 'diff', '--program', 'referrals');

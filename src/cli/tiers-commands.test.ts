@@ -1,30 +1,23 @@
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliServer } from '../../test/support/cli-server.js';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
-import { createApiKey } from '../engine/api-keys.js';
 import { fixedClock } from '../engine/deps.js';
 import { deriveAll } from '../engine/derive-dirty-units.js';
 import { ingestEvents } from '../engine/ingest-events.js';
 import { createPartner } from '../engine/partners.js';
 import { createProgram } from '../engine/programs.js';
 import { createCode } from '../engine/tracking.js';
-import { buildServer } from '../server/build-server.js';
-import { captureIo } from './capture-io.js';
-import { run } from './main.js';
 
 const at = (s: string) => Date.parse(s);
 
 describe(`tandem tiers and tandem budget (${backend})`, () => {
   const clock = fixedClock(at('2026-01-01T00:00:00Z'));
   let t: TestTandem;
-  let app: FastifyInstance;
-  let env: Record<string, string>;
+  let server: Awaited<ReturnType<typeof cliServer>>;
   let partnerId: string;
 
   beforeAll(async () => {
     t = await testTandem({ clock });
-    const { key } = await createApiKey(t, { name: 'cli', scopes: ['admin'] });
     await createProgram(t, {
       key: 'ref',
       name: 'Referrals',
@@ -84,22 +77,15 @@ describe(`tandem tiers and tandem budget (${backend})`, () => {
       },
     ]);
     await deriveAll(t);
-    app = await buildServer(t);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as AddressInfo;
-    env = { TANDEM_URL: `http://127.0.0.1:${port}`, TANDEM_API_KEY: key };
+    server = await cliServer(t);
   });
 
   afterAll(async () => {
-    await app?.close();
+    await server?.close();
     await t?.close();
   });
 
-  async function tandem(...argv: string[]) {
-    const io = captureIo({ env });
-    const code = await run(argv, io);
-    return { code, out: io.out(), err: io.err() };
-  }
+  const tandem = (...argv: string[]) => server.tandem(...argv);
 
   it('evaluates tiers and shows a partner its tier and progress', async () => {
     const ev = await tandem('tiers', 'evaluate', '--program', 'ref');
