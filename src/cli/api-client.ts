@@ -192,6 +192,39 @@ export class ApiClient {
     };
   }
 
+  /**
+   * Sends one request and returns the 2xx response with its body unread, for answers that
+   * stream (NDJSON progress lines); an error answer becomes an `ApiError` as in `request`.
+   * Not retried and without the request timeout: the caller reads for as long as lines come.
+   */
+  async stream(
+    method: string,
+    path: string,
+    opts: { body?: unknown; accept: string },
+  ): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.key}`,
+          accept: `${opts.accept}, application/problem+json`,
+          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      });
+    } catch (e) {
+      throw new NetworkError(this.describeNetworkError(e));
+    }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = text.length ? JSON.parse(text) : undefined;
+    } catch {}
+    throw this.apiError(response, body, text);
+  }
+
   private apiError(response: Response, body: unknown, text: string): ApiError {
     const p = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const code = typeof p.code === 'string' ? p.code : `http_${response.status}`;

@@ -1,13 +1,14 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { backtestCommand } from './backtest-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { commandContext } from './command-context.js';
 import { eventsCommands } from './events-commands.js';
 import { keysCommands } from './keys-commands.js';
 import { partnersCommands } from './partners-commands.js';
-import { tiersCommands } from './tiers-commands.js';
 import { programCommands } from './program-commands.js';
+import { tiersCommands } from './tiers-commands.js';
 
 const version = (
   JSON.parse(
@@ -51,6 +52,7 @@ Run "tandem <command> <subcommand> --help" for the options of each.`,
   keysCommands(root, ctx);
   partnersCommands(root, ctx);
   tiersCommands(root, ctx);
+  backtestCommand(root, ctx);
   return root;
 }
 

@@ -20,6 +20,7 @@ import { principalOf } from './auth.js';
 import { guardInput } from './input-guard.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { redirectRoute } from './redirect.js';
+import { backtestRoutes } from './routes/backtest.js';
 import { budgetRoutes } from './routes/budget.js';
 import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
@@ -109,6 +110,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     v1.addHook('preValidation', async (request) => guardInput(request));
     eventRoutes(v1, deps, opts.worker);
     programRoutes(v1, deps);
+    backtestRoutes(v1, deps);
     partnerRoutes(v1, deps, tracker);
     readRoutes(v1, deps);
     keyRoutes(v1, deps);

@@ -1,0 +1,170 @@
+import { tierKey } from '../core/derive-customer.js';
+import type { TandemEvent } from '../core/event.js';
+import type { CustomerEvents, ReplayBatch } from '../core/replay.js';
+import type { ClickRecord, CodeRecord } from '../core/touch.js';
+import { eventFromRow } from '../store/event-rows.js';
+import { toBool, toNumber, toOptionalNumber } from '../store/values.js';
+import { chunks, type Db } from './transaction.js';
+
+/** Customers per batch: a few thousand keeps memory flat and round trips few. */
+export const REPLAY_BATCH_CUSTOMERS = 2000;
+
+export interface ReplayInputQuery {
+  programId: string;
+  /** Customers with at least one event in [from, to) are replayed, with all of their events. */
+  from: number;
+  to: number;
+  batchCustomers?: number;
+}
+
+export interface ReplayInputs {
+  /** Every partner's status changes, in time order (all partners: the table is small). */
+  partnerStatus: Map<string, { at: number; status: string }[]>;
+  /** The program's tier history, keyed with `tierKey`, in time order. */
+  partnerTiers: Map<string, { at: number; tier: string | null }[]>;
+  /** How many customers `batches` yields. */
+  customers: number;
+  /**
+   * The customers in the order of their first event, each with all its events, in batches.
+   * Each batch says up to when every customer's first event has been seen
+   * (`firstEventsBefore`), so the replay can settle the months that are complete and free
+   * their memory instead of holding every month until the end.
+   */
+  batches(): AsyncGenerator<ReplayBatch>;
+}
+
+/**
+ * Loads what a replay of one program over a time range reads, in bulk and never per event:
+ * partner status and tier history once; the customers with an event in the range, with the
+ * time of their first event, in one grouped query; then, batch by batch, their events (one
+ * query per 1,000 customers) and the clicks and codes those events quote. Reads only;
+ * nothing is locked, so a long replay does not stall ingestion (and sees the rows committed
+ * as it goes).
+ */
+export async function loadReplayInputs(db: Db, q: ReplayInputQuery): Promise<ReplayInputs> {
+  const size = q.batchCustomers ?? REPLAY_BATCH_CUSTOMERS;
+  const [statusRows, tierRows, customerRows] = await Promise.all([
+    db
+      .selectFrom('partner_status_history')
+      .select(['partner_id', 'status', 'at'])
+      .orderBy('partner_id')
+      .orderBy('at')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('partner_tier_history')
+      .select(['program_id', 'partner_id', 'tier', 'at'])
+      .where('program_id', '=', q.programId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('events')
+      .select(['customer_id', (eb) => eb.fn.min('occurred_at').as('first_at')])
+      .where('customer_id', 'in', (eb) =>
+        eb
+          .selectFrom('events')
+          .select('customer_id')
+          .where('occurred_at', '>=', q.from)
+          .where('occurred_at', '<', q.to),
+      )
+      .groupBy('customer_id')
+      .execute(),
+  ]);
+  const partnerStatus = new Map<string, { at: number; status: string }[]>();
+  for (const r of statusRows) {
+    const list = partnerStatus.get(r.partner_id) ?? [];
+    list.push({ at: toNumber(r.at), status: r.status });
+    partnerStatus.set(r.partner_id, list);
+  }
+  const partnerTiers = new Map<string, { at: number; tier: string | null }[]>();
+  for (const r of tierRows) {
+    const k = tierKey(r.program_id, r.partner_id);
+    const list = partnerTiers.get(k) ?? [];
+    list.push({ at: toNumber(r.at), tier: r.tier });
+    partnerTiers.set(k, list);
+  }
+  // First event, then id: deterministic, and the order in which months become complete.
+  const order = customerRows
+    .map((r) => ({ id: r.customer_id, first: toNumber(r.first_at) }))
+    .sort((a, b) => a.first - b.first || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  async function* batches(): AsyncGenerator<ReplayBatch> {
+    for (let i = 0; i < order.length; i += size) {
+      const ids = order.slice(i, i + size).map((c) => c.id);
+      const next = order[i + size];
+      yield {
+        ...(await loadBatch(db, q.programId, ids)),
+        firstEventsBefore: next ? next.first : Number.POSITIVE_INFINITY,
+      };
+    }
+  }
+
+  return { partnerStatus, partnerTiers, customers: order.length, batches };
+}
+
+async function loadBatch(db: Db, programId: string, ids: string[]): Promise<ReplayBatch> {
+  const events = new Map<string, TandemEvent[]>();
+  const clickIds = new Set<string>();
+  const codeIds = new Set<string>();
+  for (const part of chunks(ids, 1000)) {
+    // Every event of the customer, also those after the period: a later event can quote a
+    // click older than the customer's first events, and so move their attribution.
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('customer_id', 'in', part)
+      .execute();
+    for (const r of rows) {
+      const e = eventFromRow(r);
+      const list = events.get(e.customerId);
+      if (list) list.push(e);
+      else events.set(e.customerId, [e]);
+      if (r.click_id) clickIds.add(r.click_id);
+      if (r.referral_code) codeIds.add(r.referral_code);
+      if (r.coupon) codeIds.add(r.coupon);
+    }
+  }
+  // Only this program's clicks and codes: touches of other programs never attribute in it.
+  const clicks = new Map<string, ClickRecord>();
+  for (const part of chunks([...clickIds], 1000)) {
+    const rows = await db
+      .selectFrom('clicks')
+      .select(['id', 'link_id', 'program_id', 'partner_id', 'occurred_at', 'bot'])
+      .where('id', 'in', part)
+      .where('program_id', '=', programId)
+      .execute();
+    for (const c of rows)
+      clicks.set(c.id, {
+        id: c.id,
+        linkId: c.link_id,
+        programId: c.program_id,
+        partnerId: c.partner_id,
+        occurredAt: toNumber(c.occurred_at),
+        bot: toBool(c.bot),
+      });
+  }
+  const codes = new Map<string, CodeRecord>();
+  for (const part of chunks([...codeIds], 1000)) {
+    const rows = await db
+      .selectFrom('codes')
+      .selectAll()
+      .where('code', 'in', part)
+      .where('program_id', '=', programId)
+      .execute();
+    for (const c of rows)
+      codes.set(c.code, {
+        code: c.display,
+        kind: c.kind as CodeRecord['kind'],
+        programId: c.program_id,
+        partnerId: c.partner_id,
+        createdAt: toNumber(c.created_at),
+        disabledAt: toOptionalNumber(c.disabled_at),
+      });
+  }
+  const customers: CustomerEvents[] = ids.map((customerId) => ({
+    customerId,
+    events: events.get(customerId) ?? [],
+  }));
+  return { customers, clicks, codes };
+}
