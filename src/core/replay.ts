@@ -1,7 +1,15 @@
 import type { AccrualTrace, DesiredAccrual } from './accrual.js';
+import { type BonusPeriod, periodOf } from './bonuses.js';
 import type { Currency } from './currency.js';
-import { type Conversion, type DeriveCustomerInput, deriveCustomer } from './derive-customer.js';
+import { bonusPeriodsOf, deriveBonuses } from './derive-bonuses.js';
+import {
+  approvedAt,
+  type Conversion,
+  type DeriveCustomerInput,
+  deriveCustomer,
+} from './derive-customer.js';
 import type { TandemEvent } from './event.js';
+import type { MetricConversion } from './metrics.js';
 import type { ProgramWithVersions } from './program-version.js';
 import { settleStagedUnit } from './settle-staged-unit.js';
 import type { ClickRecord, CodeRecord } from './touch.js';
@@ -43,6 +51,11 @@ export interface ReplayOptions {
    * earlier months may lack other customers' candidates; `unitsNeedingContext` names them.
    */
   complete: { from: number; to: number };
+  /**
+   * Bonus periods that ended by this instant are evaluated, as the period-close job would
+   * have (default: every period of the replay has ended).
+   */
+  now?: number;
 }
 
 /** Net amount of the granted accruals (reversals and adjustments included) of one partner. */
@@ -96,7 +109,8 @@ const NO_TRACE = Object.freeze({ steps: Object.freeze([]) }) as unknown as Accru
  * 2. staged units (`#settle`, as months complete and in `finish`): every candidate of a
  *    unit, from all customers, granted by `settleStagedUnit` — monthly partner caps, then
  *    the program's monthly budget.
- * Later stages (performance bonuses) belong after stage 2.
+ * 3. bonus units (`#settleBonuses`, in `finish`): each partner's performance bonuses for
+ *    the months and quarters that end in the period (`deriveBonuses`).
  *
  * Staged units are calendar months (`pm:` partner-months, `bm:` program-months): every
  * candidate of one comes from a customer with an event in that month, so once every
@@ -113,11 +127,19 @@ export class Replay {
   readonly #conversions = new Map<string, ConversionTotal>();
   readonly #staged = new Map<string, StagedUnit>();
   readonly #replayed = new Set<string>();
+  /** Bonus period kinds per program that has bonuses in any of its versions. */
+  readonly #bonusKinds = new Map<string, Set<BonusPeriod>>();
+  /** Conversions in bonus periods that end in the period, per program and partner. */
+  readonly #bonusConversions = new Map<string, MetricConversion[]>();
   #events = 0;
   #finished = false;
 
   constructor(opts: ReplayOptions) {
     this.#opts = opts;
+    for (const p of opts.programs) {
+      const kinds = bonusPeriodsOf(p);
+      if (kinds.size) this.#bonusKinds.set(p.id, kinds);
+    }
   }
 
   /** Stage 1 for each customer of the batch; then stage 2 for the months it completes. */
@@ -139,7 +161,10 @@ export class Replay {
         ...(partnerStatus ? { partnerStatus } : {}),
         ...(partnerTiers ? { partnerTiers } : {}),
       });
-      for (const conversion of derived.conversions) this.#countConversion(conversion);
+      for (const conversion of derived.conversions) {
+        this.#countConversion(conversion);
+        this.#keepForBonuses(conversion);
+      }
       for (const a of derived.accruals) {
         if (a.unit.startsWith('c:')) this.#addCost(a);
         else this.#stage(a);
@@ -183,6 +208,7 @@ export class Replay {
       this.#settle(extra.length ? [...u.candidates, ...extra] : u.candidates);
     }
     this.#staged.clear();
+    this.#settleBonuses();
     return {
       costs: [...this.#costs.values()],
       conversions: [...this.#conversions.values()],
@@ -248,6 +274,62 @@ export class Replay {
     for (const granted of settleStagedUnit(candidates)) this.#addCost(granted);
   }
 
+  /** Whether a bonus period (month or quarter) ends inside the period. */
+  #bonusPeriodInPeriod(kind: BonusPeriod, at: number) {
+    const p = periodOf(kind, at);
+    return this.#inPeriod({ occurredAt: p.end - 1 }) ? p : undefined;
+  }
+
+  #keepForBonuses(c: Conversion): void {
+    const kinds = this.#bonusKinds.get(c.programId);
+    if (!kinds) return;
+    if (![...kinds].some((k) => this.#bonusPeriodInPeriod(k, c.occurredAt))) return;
+    const key = `${c.programId}\u001f${c.partnerId}`;
+    const list = this.#bonusConversions.get(key) ?? [];
+    list.push({
+      customerId: c.customerId,
+      type: c.type,
+      occurredAt: c.occurredAt,
+      currency: c.currency,
+      revenue: c.revenue,
+    });
+    this.#bonusConversions.set(key, list);
+  }
+
+  /**
+   * Stage 3, as the bonus units of the live engine: each partner's bonuses for every month
+   * or quarter that ends in the period, from its conversions in it. The caller's `complete`
+   * window must cover those periods whole (`completeWindowOf`).
+   */
+  #settleBonuses(): void {
+    const now = this.#opts.now ?? Number.POSITIVE_INFINITY;
+    for (const [key, conversions] of this.#bonusConversions) {
+      const [programId, partnerId] = key.split('\u001f') as [string, string];
+      const program = this.#opts.programs.find((p) => p.id === programId);
+      if (!program) continue;
+      const periods = new Map<string, number>();
+      for (const kind of this.#bonusKinds.get(programId) ?? []) {
+        for (const c of conversions) {
+          const p = this.#bonusPeriodInPeriod(kind, c.occurredAt);
+          if (p) periods.set(p.key, p.end);
+        }
+      }
+      for (const [periodKey, end] of [...periods].sort()) {
+        const approved = approvedAt(this.#opts.partnerStatus, partnerId, end - 1);
+        for (const a of deriveBonuses({
+          program,
+          partnerId,
+          periodKey,
+          conversions,
+          approved,
+          now,
+        }))
+          this.#addCost(a);
+      }
+    }
+    this.#bonusConversions.clear();
+  }
+
   #countConversion(c: Conversion): void {
     if (!this.#inPeriod(c)) return;
     const key = `${c.programId}\u001f${c.partnerId}\u001f${c.type}\u001f${c.currency ?? ''}`;
@@ -277,6 +359,22 @@ export function wholeMonthsOf(period: { from: number; to: number }): { from: num
   return {
     from: Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1),
     to: Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 1),
+  };
+}
+
+/**
+ * The window of customers a replay of `period` needs: whole months (monthly caps and
+ * budgets), widened to whole quarters when a program has quarterly bonuses.
+ */
+export function completeWindowOf(
+  period: { from: number; to: number },
+  programs: readonly ProgramWithVersions[],
+): { from: number; to: number } {
+  const months = wholeMonthsOf(period);
+  if (!programs.some((p) => bonusPeriodsOf(p).has('quarter'))) return months;
+  return {
+    from: periodOf('quarter', months.from).start,
+    to: periodOf('quarter', months.to - 1).end,
   };
 }
 

@@ -4,6 +4,7 @@ import { backend, type TestTandem, testTandem } from '../../test/support/test-ta
 import type { BacktestReport } from '../core/summarize-backtest.js';
 import { jsonOut, toBigInt } from '../store/values.js';
 import { backtest } from './backtest.js';
+import { closeBonusPeriods } from './bonus-periods.js';
 import { fixedClock } from './deps.js';
 import { deriveAll } from './derive-dirty-units.js';
 import { ingestEvents } from './ingest-events.js';
@@ -451,15 +452,6 @@ describe(`backtest (${backend})`, () => {
     await expect(backtest(t, { ...ok, program: 'nope' })).rejects.toMatchObject({
       code: 'program_not_found',
     });
-    // Terms the replay does not fully cover yet say so.
-    const withBonus = await backtest(t, {
-      ...ok,
-      terms: {
-        ...termsV1,
-        bonuses: [{ id: 'ten', metric: 'activations', steps: [{ at_least: 10, pays: '100.00' }] }],
-      },
-    });
-    expect(withBonus.warnings).toEqual([expect.stringContaining('performance bonuses')]);
     // A program with no events and no versions: an empty, consistent report.
     const empty = await backtest(t, ok);
     expect(empty).toMatchObject({
@@ -475,5 +467,106 @@ describe(`backtest (${backend})`, () => {
       draft_version: { number: 1 },
       warnings: [],
     });
+  });
+
+  it('replays performance bonuses: monthly and quarterly periods ending in the period, as the ledger holds them', async () => {
+    t = await testTandem({ now: '2025-12-01T00:00:00Z' });
+    const bonusTerms = (monthly: string, quarterly: string) => ({
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'activation', event: 'activation', flat: '5.00' }],
+      bonuses: [
+        { id: 'monthly', metric: 'activations', steps: [{ at_least: 3, pays: monthly }] },
+        {
+          id: 'quarterly',
+          metric: 'referred_revenue',
+          period: 'quarter',
+          steps: [{ at_least: '500.00', pays: quarterly }],
+        },
+      ],
+    });
+    await createProgram(t, {
+      key: 'ref',
+      name: 'Referrals',
+      firstVersion: { effectiveFrom: day('2026-01-01'), terms: bonusTerms('40.00', '100.00') },
+    });
+    const partners: string[] = [];
+    for (const code of ['AAA', 'BBB']) {
+      const p = await createPartner(t, {
+        name: code,
+        kinds: ['referral'],
+        status: 'approved',
+        programs: ['ref'],
+      });
+      await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code });
+      partners.push(p.id);
+    }
+    t.clock.set(day('2026-07-01'));
+    // AAA: 4 activations in February and 3 in April; 600.00 of revenue in January (Q1, before the period).
+    // BBB: 2 activations in February, 700.00 of revenue in May (Q2).
+    const events: Record<string, unknown>[] = [];
+    const act = (code: string, n: number, d: string) => {
+      events.push({
+        id: `${code}-a${n}`,
+        type: 'activation',
+        occurred_at: `${d}T10:00:00Z`,
+        customer: { id: `${code}-${n}` },
+        referral_code: code,
+      });
+    };
+    for (const n of [1, 2, 3, 4]) act('AAA', n, `2026-02-1${n}`);
+    for (const n of [5, 6, 7]) act('AAA', n, `2026-04-1${n}`);
+    for (const n of [1, 2]) act('BBB', n, `2026-02-2${n}`);
+    events.push(
+      {
+        id: 'AAA-p',
+        type: 'payment',
+        occurred_at: '2026-01-10T10:00:00Z',
+        customer: { id: 'AAA-january-only' },
+        currency: 'USD',
+        revenue: '600.00',
+        referral_code: 'AAA',
+      },
+      {
+        id: 'BBB-p',
+        type: 'payment',
+        occurred_at: '2026-05-10T10:00:00Z',
+        customer: { id: 'BBB-1' },
+        currency: 'USD',
+        revenue: '700.00',
+        referral_code: 'BBB',
+      },
+    );
+    await ingestEvents(t, events);
+    await deriveAll(t);
+    await closeBonusPeriods(t);
+    await deriveAll(t);
+
+    // February to June: the February and April monthly bonuses, both quarters — Q1 needs
+    // AAA's January payment, from a customer with no event in the period.
+    const same = await backtest(t, {
+      program: 'ref',
+      terms: bonusTerms('40.00', '100.00'),
+      from: '2026-02-01',
+      to: '2026-06-30',
+    });
+    expect(same.baseline_replay_matches_ledger).toBe(true);
+    expect(same.mismatches).toEqual([]);
+    expect(same.warnings).toEqual([]);
+    // Activations 9 × 5.00 + monthly 2 × 40.00 + quarterly 2 × 100.00.
+    expect(same.baseline.cost).toBe('325.00');
+    expect(same.draft.cost).toBe('325.00');
+
+    const richer = await backtest(t, {
+      program: 'ref',
+      terms: bonusTerms('50.00', '150.00'),
+      from: '2026-02-01',
+      to: '2026-06-30',
+    });
+    expect(richer.draft.cost).toBe('445.00');
+    expect(richer.partners.map((p) => [p.partner_id, p.difference])).toEqual([
+      [partners[0], '70.00'],
+      [partners[1], '50.00'],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import type { Currency } from '../core/currency.js';
 import { TandemError } from '../core/errors.js';
 import { compileTerms, validateTerms } from '../core/program-terms.js';
 import type { ProgramVersion, ProgramWithVersions } from '../core/program-version.js';
-import { type ConversionTotal, type CostTotal, Replay, wholeMonthsOf } from '../core/replay.js';
+import { type ConversionTotal, type CostTotal, completeWindowOf, Replay } from '../core/replay.js';
 import { type BacktestReport, summarizeBacktest } from '../core/summarize-backtest.js';
 import { DAY_MS, parseInstant } from '../core/time.js';
 import { toBigInt, toNumber } from '../store/values.js';
@@ -140,8 +140,9 @@ export async function backtest(
   const db = deps.store.db;
   // Whole months: staged units (monthly caps, budgets) grant a month at a time, so the
   // period's first accruals compete with the month's earlier ones, and a prorated budget
-  // scales the period's last accruals by the rest of their month.
-  const complete = wholeMonthsOf(period);
+  // scales the period's last accruals by the rest of their month. Whole quarters when a
+  // quarterly bonus ends in the period: it counts the quarter's every conversion.
+  const complete = completeWindowOf(period, [program, draft]);
   const [ledger, pending, readModel, inputs] = await Promise.all([
     readLedgerCosts(db, program.id, period),
     countPending(db),
@@ -158,6 +159,7 @@ export async function backtest(
     partnerTiers: inputs.partnerTiers,
     period,
     complete,
+    now: deps.clock.now(),
   };
   const baseline = check ? new Replay({ ...common, programs: [program] }) : undefined;
   const drafted = new Replay({ ...common, programs: [draft] });
@@ -214,18 +216,14 @@ export async function backtest(
     draft: result,
     partnerNames: await partnerNames(db, [...partnerIds]),
     pendingDerivation: pending,
-    warnings: warningsFor(program, draftVersion),
+    warnings: warningsFor(draftVersion),
     elapsedMs: Math.round(performance.now() - started),
   });
 }
 
 /** What the replay does not cover yet for these terms, said in the report. */
-function warningsFor(program: ProgramWithVersions, draft: ProgramVersion): string[] {
+function warningsFor(draft: ProgramVersion): string[] {
   const out: string[] = [];
-  if (draft.terms.bonuses.length || program.versions.some((v) => v.terms.bonuses.length))
-    out.push(
-      'performance bonuses are not replayed: the draft cost leaves them out, and bonuses the ledger holds make the check differ',
-    );
   if (draft.terms.tiers)
     out.push(
       'tiers are taken from the recorded tier history: partners are not requalified under the draft tier levels',
