@@ -19,6 +19,7 @@ interface BacktestFlags {
   out?: string;
   limit: string;
   check: boolean;
+  tiers: string;
 }
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -40,6 +41,11 @@ export function backtestCommand(root: Command, ctx: CommandContext): void {
     .option('--out <file>', 'write the output to this file instead of stdout')
     .option('--limit <n>', 'partners shown in the table (largest differences first)', '25')
     .option('--no-check', 'skip replaying the current terms against the ledger (half the work)')
+    .option(
+      '--tiers <mode>',
+      "auto (default): requalify partners under the draft's tier levels when they differ; recorded: the tiers partners had; simulate: always requalify",
+      'auto',
+    )
     .addHelpText(
       'after',
       `
@@ -70,6 +76,8 @@ Examples:
         problems.push('--program: which program? pass --program KEY or put program: in the file');
       else if (program && !PROGRAM_KEY.test(program) && !program.startsWith('prg_'))
         problems.push('--program: a program key (lowercase letters, digits, -) or id');
+      if (!['auto', 'recorded', 'simulate'].includes(opts.tiers))
+        problems.push('--tiers: one of auto, recorded, simulate');
       if (problems.length) throw new CliError('cannot run the backtest', { lines: problems });
 
       const report = await run(
@@ -80,6 +88,7 @@ Examples:
           from: opts.from,
           to: opts.to,
           ...(opts.check ? {} : { check: false }),
+          ...(opts.tiers !== 'auto' ? { tiers: opts.tiers } : {}),
         },
         ctx.io,
       );
@@ -123,7 +132,7 @@ interface Progress {
 async function run(
   client: ApiClient,
   program: string,
-  body: { terms: unknown; from: string; to: string; check?: boolean },
+  body: { terms: unknown; from: string; to: string; check?: boolean; tiers?: string },
   io: CliIo,
 ): Promise<BacktestReport> {
   const response = await client.stream('POST', apiPath`/v1/programs/${program}/backtest`, {

@@ -44,6 +44,7 @@ function figures(over: Partial<BacktestFigures> = {}): BacktestFigures {
     partnerNames: new Map([['a', '=HYPERLINK("x")']]),
     pendingDerivation: 0,
     warnings: [],
+    tiers: 'recorded',
     elapsedMs: 12,
     ...over,
   };

@@ -72,6 +72,8 @@ export interface BacktestReport {
   pending_derivation: number;
   /** What the figures leave out for these terms, in words (empty when nothing). */
   warnings: string[];
+  /** Whose tiers the draft applied: the recorded history, or simulated under its levels. */
+  tiers: 'recorded' | 'simulated';
   customers_replayed: number;
   events_replayed: number;
   elapsed_ms: number;
@@ -93,6 +95,7 @@ export interface BacktestFigures {
   partnerNames: ReadonlyMap<string, string>;
   pendingDerivation: number;
   warnings: readonly string[];
+  tiers: 'recorded' | 'simulated';
   elapsedMs: number;
 }
 
@@ -275,6 +278,7 @@ export function summarizeBacktest(f: BacktestFigures): BacktestReport {
     mismatches: mismatches.slice(0, 50),
     pending_derivation: f.pendingDerivation,
     warnings: [...f.warnings],
+    tiers: f.tiers,
     customers_replayed: f.draft.customers,
     events_replayed: f.draft.events,
     elapsed_ms: f.elapsedMs,

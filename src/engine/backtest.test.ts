@@ -7,6 +7,7 @@ import { backtest } from './backtest.js';
 import { closeBonusPeriods } from './bonus-periods.js';
 import { fixedClock } from './deps.js';
 import { deriveAll } from './derive-dirty-units.js';
+import { evaluateTiers } from './evaluate-tiers.js';
 import { ingestEvents } from './ingest-events.js';
 import { createPartner } from './partners.js';
 import { createProgram, publishVersion } from './programs.js';
@@ -568,5 +569,82 @@ describe(`backtest (${backend})`, () => {
       [partners[0], '70.00'],
       [partners[1], '50.00'],
     ]);
+  });
+
+  it("requalifies partners under a draft's tier levels (simulated daily), or keeps the recorded tiers", async () => {
+    t = await testTandem({ now: '2025-12-01T00:00:00Z' });
+    const tierTerms = (threshold: string) => ({
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'share', event: 'payment', percent: 10 }],
+      tiers: {
+        grace_days: 0,
+        levels: [
+          {
+            id: 'gold',
+            requires: [{ metric: 'referred_revenue', window_days: 30, at_least: threshold }],
+            multiplier: 2,
+          },
+        ],
+      },
+    });
+    await createProgram(t, {
+      key: 'ref',
+      name: 'Referrals',
+      firstVersion: { effectiveFrom: day('2026-01-01'), terms: tierTerms('1000.00') },
+    });
+    const p = await createPartner(t, {
+      name: 'P',
+      kinds: ['referral'],
+      status: 'approved',
+      programs: ['ref'],
+    });
+    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'TIER' });
+    const pay = (id: string, d: string, revenue: string) => ({
+      id,
+      type: 'payment',
+      occurred_at: `${d}T12:00:00Z`,
+      customer: { id: `c-${id}` },
+      currency: 'USD',
+      revenue,
+      referral_code: 'TIER',
+    });
+    t.clock.set(day('2026-02-01'));
+    await ingestEvents(t, [
+      pay('a', '2026-01-05', '600.00'),
+      pay('b', '2026-01-10', '600.00'),
+      pay('c', '2026-01-20', '100.00'),
+    ]);
+    await deriveAll(t);
+    // Recorded: Gold from February 1 (1,300.00 in the 30 days before).
+    expect((await evaluateTiers(t)).changes).toHaveLength(1);
+    t.clock.set(day('2026-03-01'));
+    await ingestEvents(t, [pay('d', '2026-02-03', '100.00')]);
+    await deriveAll(t);
+    const range = { program: 'ref', from: '2026-01-01', to: '2026-02-28' };
+
+    // Same qualification: the recorded tiers, and the ledger reproduced (60 + 60 + 10 + 2 × 10).
+    const same = await backtest(t, { ...range, terms: tierTerms('1000.00') });
+    expect(same).toMatchObject({ tiers: 'recorded', baseline_replay_matches_ledger: true });
+    expect([same.baseline.cost, same.draft.cost]).toEqual(['150.00', '150.00']);
+
+    // A lower threshold qualifies on January 6 (the January 5 payment alone): the January 10
+    // and 20 and February 3 payments earn double — 60 + 120 + 20 + 20.
+    const lower = await backtest(t, { ...range, terms: tierTerms('500.00') });
+    expect(lower.tiers).toBe('simulated');
+    expect(lower.baseline_replay_matches_ledger).toBe(true);
+    expect(lower.draft.cost).toBe('220.00');
+    expect(lower.warnings).toEqual([expect.stringContaining('tiers are simulated')]);
+    // Forced to the recorded tiers, the lower threshold changes nothing.
+    const recorded = await backtest(t, { ...range, terms: tierTerms('500.00'), tiers: 'recorded' });
+    expect(recorded.draft.cost).toBe('150.00');
+    // Simulating the current levels daily finds Gold on January 11 instead of February 1:
+    // the January 20 payment earns double (+10.00).
+    const simulated = await backtest(t, {
+      ...range,
+      terms: tierTerms('1000.00'),
+      tiers: 'simulate',
+    });
+    expect(simulated.draft.cost).toBe('160.00');
   });
 });

@@ -1,9 +1,17 @@
 import type { Currency } from '../core/currency.js';
+import { tierKey } from '../core/derive-customer.js';
 import { TandemError } from '../core/errors.js';
-import { compileTerms, validateTerms } from '../core/program-terms.js';
-import type { ProgramVersion, ProgramWithVersions } from '../core/program-version.js';
+import type { MetricConversion } from '../core/metrics.js';
+import { compileTerms, type ProgramTerms, validateTerms } from '../core/program-terms.js';
+import {
+  type ProgramVersion,
+  type ProgramWithVersions,
+  versionInForce,
+} from '../core/program-version.js';
 import { type ConversionTotal, type CostTotal, completeWindowOf, Replay } from '../core/replay.js';
+import { simulateTiers } from '../core/simulate-tiers.js';
 import { type BacktestReport, summarizeBacktest } from '../core/summarize-backtest.js';
+import { tierAt } from '../core/tiers.js';
 import { DAY_MS, parseInstant } from '../core/time.js';
 import { toBigInt, toNumber } from '../store/values.js';
 import { loadCandidates } from './accrual-candidates.js';
@@ -27,7 +35,17 @@ export interface BacktestInput {
    * activations and revenue come from the conversions read model.
    */
   check?: boolean;
+  /**
+   * Which tiers the draft applies: `recorded` (the tier history partners actually had),
+   * `simulate` (daily evaluations of the draft's tier levels over the period, from the
+   * tiers held at `from`), or `auto` (default): simulate when the draft qualifies partners
+   * differently from the terms it replaces.
+   */
+  tiers?: TierMode;
 }
+
+export const tierModes = ['auto', 'recorded', 'simulate'] as const;
+export type TierMode = (typeof tierModes)[number];
 
 export interface BacktestProgress {
   customers: number;
@@ -44,6 +62,8 @@ export interface PreparedBacktest {
   /** [from, to) in epoch ms. */
   period: { from: number; to: number };
   check: boolean;
+  /** Resolved: whether the draft's partners are requalified under its tier levels. */
+  tiers: 'recorded' | 'simulated';
 }
 
 /** Customers evaluated between two yields of the event loop (about 0.1 s of work). */
@@ -91,6 +111,7 @@ export async function prepareBacktest(deps: Deps, input: BacktestInput): Promise
     draftVersion,
     period,
     check: input.check ?? true,
+    tiers: resolveTierMode(input.tiers ?? 'auto', program, draftVersion),
   };
 }
 
@@ -162,7 +183,13 @@ export async function backtest(
     now: deps.clock.now(),
   };
   const baseline = check ? new Replay({ ...common, programs: [program] }) : undefined;
-  const drafted = new Replay({ ...common, programs: [draft] });
+  const drafted = new Replay({
+    ...common,
+    programs: [draft],
+    ...(prepared.tiers === 'simulated'
+      ? { partnerTiers: await simulatedTierHistory(db, prepared, inputs.partnerTiers) }
+      : {}),
+  });
   const progress = { customers: 0, totalCustomers: inputs.customers, events: 0 };
   opts.onProgress?.({ ...progress });
   for await (const batch of inputs.batches()) {
@@ -216,19 +243,103 @@ export async function backtest(
     draft: result,
     partnerNames: await partnerNames(db, [...partnerIds]),
     pendingDerivation: pending,
-    warnings: warningsFor(draftVersion),
+    warnings: warningsFor(draftVersion, prepared.tiers),
+    tiers: prepared.tiers,
     elapsedMs: Math.round(performance.now() - started),
   });
 }
 
 /** What the replay does not cover yet for these terms, said in the report. */
-function warningsFor(draft: ProgramVersion): string[] {
+function warningsFor(draft: ProgramVersion, tiers: PreparedBacktest['tiers']): string[] {
   const out: string[] = [];
-  if (draft.terms.tiers)
+  if (draft.terms.tiers && tiers === 'recorded')
     out.push(
       'tiers are taken from the recorded tier history: partners are not requalified under the draft tier levels',
     );
+  if (tiers === 'simulated')
+    out.push(
+      "tiers are simulated: daily evaluations of the draft's tier levels from the tiers held at the start, on the conversions attributed under the published terms",
+    );
   return out;
+}
+
+/** Whether the draft qualifies partners like the terms in force when it takes effect. */
+function resolveTierMode(
+  mode: TierMode,
+  program: ProgramWithVersions,
+  draft: ProgramVersion,
+): PreparedBacktest['tiers'] {
+  if (mode !== 'auto') return mode === 'simulate' ? 'simulated' : 'recorded';
+  if (!draft.terms.tiers) return 'recorded';
+  // The published terms in force when the draft takes effect: what it replaces.
+  const replaced = versionInForce(program.versions, draft.effectiveFrom)?.terms.tiers;
+  const qualification = (t: ProgramTerms['tiers']) =>
+    t
+      ? JSON.stringify([
+          t.graceDays,
+          t.levels.map((l) => [
+            l.id,
+            l.requires.map((r) => [r.metric, r.windowDays, `${r.atLeast}`]),
+          ]),
+        ])
+      : '';
+  return qualification(replaced) === qualification(draft.terms.tiers) ? 'recorded' : 'simulated';
+}
+
+/**
+ * The recorded tier history with the program's part from `from` on replaced by simulated
+ * evaluations of the draft's levels, measured on the conversions read model (what the
+ * published terms attributed).
+ */
+async function simulatedTierHistory(
+  db: Db,
+  prepared: PreparedBacktest,
+  recorded: ReadonlyMap<string, readonly { at: number; tier: string | null }[]>,
+): Promise<Map<string, { at: number; tier: string | null }[]>> {
+  const { program, draftVersion, period } = prepared;
+  const tiers = draftVersion.terms.tiers;
+  const out = new Map(recorded);
+  if (!tiers) return new Map([...out].map(([k, v]) => [k, [...v]]));
+  const window = Math.max(1, ...tiers.levels.flatMap((l) => l.requires.map((r) => r.windowDays)));
+  const rows = await db
+    .selectFrom('conversions')
+    .select(['partner_id', 'customer_id', 'type', 'occurred_at', 'currency', 'revenue'])
+    .where('program_id', '=', program.id)
+    .where('occurred_at', '>=', period.from - window * DAY_MS)
+    .where('occurred_at', '<', period.to)
+    .execute();
+  const conversions = new Map<string, MetricConversion[]>();
+  for (const r of rows) {
+    const list = conversions.get(r.partner_id) ?? [];
+    list.push({
+      customerId: r.customer_id,
+      type: r.type,
+      occurredAt: toNumber(r.occurred_at),
+      currency: r.currency,
+      revenue: toBigInt(r.revenue),
+    });
+    conversions.set(r.partner_id, list);
+  }
+  const prefix = `${program.id}\u001f`;
+  const initial = new Map<string, string | null>();
+  for (const [key, history] of recorded)
+    if (key.startsWith(prefix))
+      initial.set(key.slice(prefix.length), tierAt(history, period.from - 1));
+  const simulated = simulateTiers({
+    levels: tiers.levels,
+    graceDays: tiers.graceDays,
+    currency: draftVersion.terms.currency,
+    conversions,
+    initial,
+    start: period.from,
+    end: period.to,
+  });
+  for (const partnerId of new Set([...initial.keys(), ...simulated.keys()])) {
+    const key = tierKey(program.id, partnerId);
+    const before = (recorded.get(key) ?? []).filter((h) => h.at < period.from);
+    out.set(key, [...before, ...(simulated.get(partnerId) ?? [])]);
+  }
+  return new Map([...out].map(([k, v]) => [k, [...v]]));
 }
 
 /** Net of the program's accrual lines by the occurred_at of their events, per partner and currency. */

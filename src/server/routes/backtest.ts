@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { backtestCsv } from '../../core/backtest-csv.js';
 import { isTandemError } from '../../core/errors.js';
 import type { Principal } from '../../engine/api-keys.js';
-import { backtest, prepareBacktest } from '../../engine/backtest.js';
+import { backtest, prepareBacktest, tierModes } from '../../engine/backtest.js';
 import type { Deps } from '../../engine/deps.js';
 import { requireScope } from '../auth.js';
 import { problem } from '../problem.js';
@@ -56,6 +56,12 @@ export function backtestRoutes(app: FastifyInstance, deps: Deps) {
               .boolean()
               .optional()
               .describe('also replay the published terms against the ledger (default true)'),
+            tiers: z
+              .enum(tierModes)
+              .optional()
+              .describe(
+                "recorded: the tier history partners had; simulate: daily evaluations of the draft's tier levels; auto (default): simulate when the draft qualifies partners differently",
+              ),
           })
           .strict(),
       },
@@ -70,6 +76,7 @@ export function backtestRoutes(app: FastifyInstance, deps: Deps) {
         from: b.from,
         to: b.to,
         ...(b.check !== undefined ? { check: b.check } : {}),
+        ...(b.tiers !== undefined ? { tiers: b.tiers } : {}),
       });
       const signal = abortOnClose(reply);
       const format = wants(request);
