@@ -3,14 +3,12 @@ import type { DesiredAccrual } from '../core/accrual.js';
 import type { Currency } from '../core/currency.js';
 import { type CustomerDerivation, deriveCustomer } from '../core/derive-customer.js';
 import { type AccrualDelta, diffAccruals, type PostedAccrual } from '../core/diff-accruals.js';
-import type { TandemEvent } from '../core/event.js';
 import { settleStagedUnit } from '../core/settle-staged-unit.js';
-import type { ClickRecord, CodeRecord } from '../core/touch.js';
-import { eventFromRow } from '../store/event-rows.js';
-import { toBigInt, toBool, toNumber, toOptionalNumber } from '../store/values.js';
+import { toBigInt, toNumber } from '../store/values.js';
 import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
 import { deriveBonusUnits, markBonusPeriods } from './bonus-periods.js';
 import type { Deps } from './deps.js';
+import { loadCustomerInputs } from './load-derivation-inputs.js';
 import { loadPrograms } from './load-programs.js';
 import { loadTierHistory } from './load-tier-history.js';
 import { postDeltas } from './post-lines.js';
@@ -133,53 +131,7 @@ async function deriveCustomers(
   customers: string[],
   programs: Awaited<ReturnType<typeof loadPrograms>>,
 ): Promise<Map<string, CustomerDerivation>> {
-  const events = new Map<string, TandemEvent[]>();
-  const clickIds = new Set<string>();
-  const codes = new Set<string>();
-  for (const part of chunks(customers, 500)) {
-    const rows = await tx
-      .selectFrom('events')
-      .selectAll()
-      .where('customer_id', 'in', part)
-      .execute();
-    for (const r of rows) {
-      const e = eventFromRow(r);
-      const list = events.get(e.customerId);
-      if (list) list.push(e);
-      else events.set(e.customerId, [e]);
-      if (r.click_id) clickIds.add(r.click_id);
-      if (r.referral_code) codes.add(r.referral_code);
-      if (r.coupon) codes.add(r.coupon);
-    }
-  }
-  const clicks = new Map<string, ClickRecord>();
-  for (const part of chunks([...clickIds], 500)) {
-    const rows = await tx.selectFrom('clicks').selectAll().where('id', 'in', part).execute();
-    for (const c of rows) {
-      clicks.set(c.id, {
-        id: c.id,
-        linkId: c.link_id,
-        programId: c.program_id,
-        partnerId: c.partner_id,
-        occurredAt: toNumber(c.occurred_at),
-        bot: toBool(c.bot),
-      });
-    }
-  }
-  const codeRecords = new Map<string, CodeRecord>();
-  for (const part of chunks([...codes], 500)) {
-    const rows = await tx.selectFrom('codes').selectAll().where('code', 'in', part).execute();
-    for (const c of rows) {
-      codeRecords.set(c.code, {
-        code: c.display,
-        kind: c.kind as CodeRecord['kind'],
-        programId: c.program_id,
-        partnerId: c.partner_id,
-        createdAt: toNumber(c.created_at),
-        disabledAt: toOptionalNumber(c.disabled_at),
-      });
-    }
-  }
+  const { events, clicks, codes: codeRecords } = await loadCustomerInputs(tx, customers);
   const partnerIds = new Set<string>(
     [...clicks.values(), ...codeRecords.values()].map((x) => x.partnerId),
   );

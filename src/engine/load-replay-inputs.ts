@@ -1,10 +1,8 @@
 import { tierKey } from '../core/derive-customer.js';
-import type { TandemEvent } from '../core/event.js';
 import type { CustomerEvents, ReplayBatch } from '../core/replay.js';
-import type { ClickRecord, CodeRecord } from '../core/touch.js';
-import { eventFromRow } from '../store/event-rows.js';
-import { toBool, toNumber, toOptionalNumber } from '../store/values.js';
-import { chunks, type Db } from './transaction.js';
+import { toNumber } from '../store/values.js';
+import { loadCustomerInputs } from './load-derivation-inputs.js';
+import type { Db } from './transaction.js';
 
 /** Customers per batch: a few thousand keeps memory flat and round trips few. */
 export const REPLAY_BATCH_CUSTOMERS = 2000;
@@ -104,64 +102,7 @@ export async function loadReplayInputs(db: Db, q: ReplayInputQuery): Promise<Rep
 }
 
 async function loadBatch(db: Db, programId: string, ids: string[]): Promise<ReplayBatch> {
-  const events = new Map<string, TandemEvent[]>();
-  const clickIds = new Set<string>();
-  const codeIds = new Set<string>();
-  for (const part of chunks(ids, 1000)) {
-    // Every event of the customer, also those after the period: a later event can quote a
-    // click older than the customer's first events, and so move their attribution.
-    const rows = await db
-      .selectFrom('events')
-      .selectAll()
-      .where('customer_id', 'in', part)
-      .execute();
-    for (const r of rows) {
-      const e = eventFromRow(r);
-      const list = events.get(e.customerId);
-      if (list) list.push(e);
-      else events.set(e.customerId, [e]);
-      if (r.click_id) clickIds.add(r.click_id);
-      if (r.referral_code) codeIds.add(r.referral_code);
-      if (r.coupon) codeIds.add(r.coupon);
-    }
-  }
-  // Only this program's clicks and codes: touches of other programs never attribute in it.
-  const clicks = new Map<string, ClickRecord>();
-  for (const part of chunks([...clickIds], 1000)) {
-    const rows = await db
-      .selectFrom('clicks')
-      .select(['id', 'link_id', 'program_id', 'partner_id', 'occurred_at', 'bot'])
-      .where('id', 'in', part)
-      .where('program_id', '=', programId)
-      .execute();
-    for (const c of rows)
-      clicks.set(c.id, {
-        id: c.id,
-        linkId: c.link_id,
-        programId: c.program_id,
-        partnerId: c.partner_id,
-        occurredAt: toNumber(c.occurred_at),
-        bot: toBool(c.bot),
-      });
-  }
-  const codes = new Map<string, CodeRecord>();
-  for (const part of chunks([...codeIds], 1000)) {
-    const rows = await db
-      .selectFrom('codes')
-      .selectAll()
-      .where('code', 'in', part)
-      .where('program_id', '=', programId)
-      .execute();
-    for (const c of rows)
-      codes.set(c.code, {
-        code: c.display,
-        kind: c.kind as CodeRecord['kind'],
-        programId: c.program_id,
-        partnerId: c.partner_id,
-        createdAt: toNumber(c.created_at),
-        disabledAt: toOptionalNumber(c.disabled_at),
-      });
-  }
+  const { events, clicks, codes } = await loadCustomerInputs(db, ids, { programId, chunk: 1000 });
   const customers: CustomerEvents[] = ids.map((customerId) => ({
     customerId,
     events: events.get(customerId) ?? [],
