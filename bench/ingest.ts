@@ -3,10 +3,12 @@
  *
  *   npx tsx bench/ingest.ts --backend sqlite|postgres [--events 200000] [--batch 500]
  *     [--concurrency 4] [--partners 50] [--time-limit 300] [--stall 30] [--seed 7]
- *     [--terms demo|no-monthly-cap] [--quiet-wait 30] [--cpu-prof [dir]] [--query-stats]
+ *     [--terms demo|no-monthly-cap|growth] [--quiet-wait 30] [--cpu-prof [dir]] [--query-stats]
  *
  *   --terms no-monthly-cap   demoTerms without caps.per_partner_per_month (isolates the cost
  *                            of partner-month derivation)
+ *   --terms growth           the demo's second version: tiers, accelerators, a bonus and a
+ *                            budget, so accruals are settled per program-month
  *   --stall S                stop early when everything is acknowledged but the derivation
  *                            queue has not shrunk for S seconds while the server logs errors
  *                            (a failing worker), or for 3×S seconds in any case
@@ -211,9 +213,9 @@ async function main() {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   if (batch > 1000) throw new Error('--batch is at most 1000 (the API limit)');
 
-  const terms = (opts.get('terms') ?? 'demo') as 'demo' | 'no-monthly-cap';
-  if (terms !== 'demo' && terms !== 'no-monthly-cap')
-    throw new Error('--terms must be demo or no-monthly-cap');
+  const terms = (opts.get('terms') ?? 'demo') as 'demo' | 'no-monthly-cap' | 'growth';
+  if (terms !== 'demo' && terms !== 'no-monthly-cap' && terms !== 'growth')
+    throw new Error('--terms must be demo, no-monthly-cap or growth');
   const stallS = Number(opts.get('stall') ?? 30);
   // The history ends at the start of today (UTC), so every run on one day sends the same events.
   const now = Math.floor(Date.now() / 86_400_000) * 86_400_000;

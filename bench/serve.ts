@@ -22,7 +22,7 @@ import { openTandem } from '../src/engine/open-tandem.js';
 import { createPartner } from '../src/engine/partners.js';
 import { createProgram, publishVersion } from '../src/engine/programs.js';
 import { type ClickInput, recordClicks } from '../src/engine/record-clicks.js';
-import { demoTerms } from '../src/engine/seed-demo.js';
+import { demoGrowthTerms, demoTerms } from '../src/engine/seed-demo.js';
 import { createCode, createLink } from '../src/engine/tracking.js';
 import { startWorker } from '../src/engine/worker.js';
 import { buildServer } from '../src/server/build-server.js';
@@ -34,8 +34,11 @@ export interface IngestPlan {
   /** When the program's terms take effect (epoch ms); partners, links and codes are created a day before. */
   start: number;
   partners: number;
-  /** `demo`: demoTerms as they are; `no-monthly-cap`: demoTerms without caps.per_partner_per_month. */
-  terms: 'demo' | 'no-monthly-cap';
+  /**
+   * `demo`: demoTerms as they are; `no-monthly-cap`: demoTerms without caps.per_partner_per_month;
+   * `growth`: the demo's second version (tiers, accelerators, a bonus, a budget settled per program-month).
+   */
+  terms: 'demo' | 'no-monthly-cap' | 'growth';
   /** [click id, partner index, occurred_at epoch ms, bot (1/0)] */
   clicks: [string, number, number, number][];
 }
@@ -85,7 +88,12 @@ async function main() {
     await publishVersion(past, {
       program: 'bench',
       effectiveFrom: plan.start,
-      terms: plan.terms === 'no-monthly-cap' ? uncapped : demoTerms,
+      terms:
+        plan.terms === 'no-monthly-cap'
+          ? uncapped
+          : plan.terms === 'growth'
+            ? demoGrowthTerms(deps.clock.now())
+            : demoTerms,
     });
     const partners: { id: string; linkId: string }[] = [];
     for (let i = 0; i < plan.partners; i++) {
