@@ -69,10 +69,12 @@ export interface BudgetRef {
 
 /**
  * Spends a program-month's budget on its accruals (already capped per
- * partner, sorted by time). The strictest budget among the versions that
- * produced them governs the month, so a mid-month version change can never
- * raise what is spent above the smaller one. Accruals in another currency
- * than the budget's are not touched (no exchange rate is invented).
+ * partner, sorted by time). The strictest enforced (`stop` or `prorate`)
+ * budget among the versions that produced them governs the month. It limits
+ * only the accruals of versions that enforce a budget — a version published
+ * mid-month never reduces what earlier terms paid — but everything the month
+ * earned in the budget's currency counts as spent. Accruals in another
+ * currency are not touched (no exchange rate is invented).
  */
 export function applyBudget(
   accruals: readonly DesiredAccrual[],
@@ -80,12 +82,15 @@ export function applyBudget(
 ): DesiredAccrual[] {
   let budget: (BudgetRef & { currency: DesiredAccrual['currency'] }) | undefined;
   for (const a of accruals) {
-    if (a.budget && (!budget || a.budget.monthly < budget.monthly))
+    if (!a.budget || a.budget.policy === 'alert') continue;
+    if (!budget || a.budget.monthly < budget.monthly)
       budget = { ...a.budget, currency: a.currency };
   }
-  if (!budget || budget.policy === 'alert') return [...accruals];
+  if (!budget) return [...accruals];
   const b = budget;
-  const inScope = (a: DesiredAccrual) => a.budget !== undefined && a.currency === b.currency;
+  const counts = (a: DesiredAccrual) => a.currency === b.currency;
+  const limited = (a: DesiredAccrual) =>
+    counts(a) && a.budget !== undefined && a.budget.policy !== 'alert';
   const step = (a: DesiredAccrual, amount: bigint, text: string): DesiredAccrual => ({
     ...a,
     amount,
@@ -95,9 +100,9 @@ export function applyBudget(
   if (b.policy === 'stop') {
     let used = 0n;
     return accruals.map((a) => {
-      if (!inScope(a)) return a;
+      if (!counts(a)) return a;
       const room = b.monthly > used ? b.monthly - used : 0n;
-      const amount = a.amount > room ? room : a.amount;
+      const amount = limited(a) && a.amount > room ? room : a.amount;
       used += amount;
       if (amount === a.amount) return a;
       return step(
@@ -108,23 +113,32 @@ export function applyBudget(
     });
   }
 
-  // prorate: every accrual of the month scaled by budget / total, allocated
-  // by largest remainder so that the month sums to the budget exactly.
-  const scoped = accruals.filter(inScope);
+  // prorate: the limited accruals of the month are scaled to what the others
+  // leave of the budget, allocated by largest remainder so that the month
+  // sums to the budget exactly.
+  const scoped = accruals.filter(limited);
+  const others = accruals
+    .filter((a) => counts(a) && !limited(a))
+    .reduce((s, a) => s + a.amount, 0n);
+  const room = b.monthly > others ? b.monthly - others : 0n;
   const total = scoped.reduce((s, a) => s + a.amount, 0n);
-  if (total <= b.monthly || total === 0n) return [...accruals];
+  if (total <= room || total === 0n) return [...accruals];
   const parts = allocate(
-    b.monthly,
+    room,
     scoped.map((a) => a.amount),
   );
   const granted = new Map(scoped.map((a, i) => [a.key, parts[i] as bigint]));
+  const why =
+    others > 0n
+      ? ` (${fmt(others, b.currency)} spent under terms without this budget leaves ${fmt(room, b.currency)})`
+      : '';
   return accruals.map((a) => {
     const amount = granted.get(a.key);
-    if (amount === undefined || !inScope(a)) return a;
+    if (amount === undefined || !limited(a)) return a;
     return step(
       a,
       amount,
-      `monthly budget ${fmt(b.monthly, b.currency)} (prorate): ${fmt(total, b.currency)} earned this month → × ${fmt(b.monthly, b.currency)}/${fmt(total, b.currency)} = ${fmt(amount, b.currency)}`,
+      `monthly budget ${fmt(b.monthly, b.currency)} (prorate)${why}: ${fmt(total, b.currency)} earned this month → × ${fmt(room, b.currency)}/${fmt(total, b.currency)} = ${fmt(amount, b.currency)}`,
     );
   });
 }

@@ -296,3 +296,26 @@ describe('rounding with boosts', () => {
     );
   });
 });
+
+describe('boosts on amounts under a cent', () => {
+  it('boosts the exact amount: 50% of 0.01 × 3 = 0.015 → 0.02, not nothing', () => {
+    const terms: ProgramTermsInput = {
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'share', event: 'payment', percent: 50 }],
+      accelerators: [{ id: 'boost', from: '2026-01-01', to: '2027-01-01', multiplier: 3 }],
+    };
+    const d = deriveCustomer({
+      customerId: 'cus_S',
+      events: [
+        ev('signup', '2026-10-02', { clickId: 'clk_1' }),
+        pay('2026-10-15', 1n),
+        pay('2026-10-16', 3n),
+      ],
+      clicks,
+      codes: new Map(),
+      programs: [programWith(terms)],
+    });
+    expect(d.accruals.map((a) => a.amount)).toEqual([2n, 4n]);
+  });
+});

@@ -180,6 +180,7 @@ function deriveProgram(
   const payments = new Map<string, TandemEvent>();
   const facts: Record<string, string | number | boolean | undefined> = {};
   const converted = new Set<string>();
+  const budgetMonth = budgetMonths(program);
 
   for (const e of events) {
     mergeCustomerFacts(facts, e);
@@ -245,6 +246,7 @@ function deriveProgram(
       const accrual = earn(e, rule, version, attribution, { firstPaymentAt, signupAt }, capUsed, {
         tier,
         facts: eventFacts,
+        budgetMonth,
       });
       if (!accrual) continue;
       out.accruals.push(accrual);
@@ -264,7 +266,11 @@ function earn(
   attribution: Attribution,
   anchors: { firstPaymentAt: number | undefined; signupAt: number | undefined },
   capUsed: Map<string, bigint>,
-  context: { tier: CompiledTier<CompiledRule> | undefined; facts: Facts },
+  context: {
+    tier: CompiledTier<CompiledRule> | undefined;
+    facts: Facts;
+    budgetMonth: (at: number) => boolean;
+  },
 ): DesiredAccrual | undefined {
   const terms = version.terms;
   const steps: string[] = [];
@@ -313,7 +319,8 @@ function earn(
       `${formatAmount(base, cur)} ${rule.of} × ${formatPercent(bps)}% = ${formatAmount(amount, cur)} ${cur} (rounded half-even)`,
     );
   }
-  if (amount <= 0n) return undefined;
+  // The exact amount, not the rounded one: a boost can lift 0.005 to a whole cent.
+  if (exact.num <= 0n) return undefined;
   amount = boost(amount, exact, cur, rule, e, terms, context, inputs, steps);
   if (amount <= 0n) return undefined;
 
@@ -334,9 +341,10 @@ function earn(
 
   const availableAt = addDays(e.occurredAt, terms.holdDays);
   const capped = terms.capPerPartnerPerMonth !== undefined && cur === terms.currency;
-  // A budget or margin guard is settled over the whole program-month.
-  const budgeted =
-    (terms.budget !== undefined || terms.marginGuard !== undefined) && cur === terms.currency;
+  // A month in which any version has a budget or margin guard is settled over
+  // the whole program-month — all of it, so that the month's partner caps are
+  // applied once, in one unit, whichever versions its accruals came from.
+  const budgeted = context.budgetMonth(e.occurredAt) && cur === terms.currency;
   const trace: AccrualTrace = {
     program: { id: version.programId, version_id: version.id, version: version.number },
     rule: {
@@ -382,6 +390,32 @@ function earn(
     ...(budgeted && terms.budget
       ? { budget: { monthly: terms.budget.monthly, policy: terms.budget.policy } }
       : {}),
+  };
+}
+
+/**
+ * Whether the calendar month of an instant is settled as a program-month: a
+ * version with a budget or margin guard is in force at some moment of it.
+ */
+function budgetMonths(program: ProgramWithVersions): (at: number) => boolean {
+  const staged = program.versions.filter((v) => v.terms.budget || v.terms.marginGuard);
+  if (staged.length === 0) return () => false;
+  const memo = new Map<string, boolean>();
+  return (at) => {
+    const key = monthKey(at);
+    let hit = memo.get(key);
+    if (hit === undefined) {
+      const start = Date.parse(`${key}-01T00:00:00Z`);
+      const end = addMonths(start, 1);
+      // In force at the month's start, or taking effect during it.
+      const during = program.versions.filter(
+        (v) => v.effectiveFrom > start && v.effectiveFrom < end,
+      );
+      const atStart = versionInForce(program.versions, start);
+      hit = [...during, ...(atStart ? [atStart] : [])].some((v) => staged.includes(v));
+      memo.set(key, hit);
+    }
+    return hit;
   };
 }
 

@@ -16,6 +16,9 @@ import { loadPrograms } from './load-programs.js';
 import type { ConversionTouch } from './replace-read-models.js';
 import { inTransaction, type Tx } from './transaction.js';
 
+/** How long after its end a period is marked again by every close run. */
+export const RECLOSE_MS = 10 * 60_000;
+
 /**
  * Marks the bonus units of ended periods whose conversions changed (a late
  * activation for last month): they are re-derived and the ledger gets the
@@ -39,6 +42,39 @@ export async function markBonusPeriods(
         const p = periodOf(kind, t.at);
         if (now >= p.end) units.add(bonusUnit(program.id, t.partnerId, p.key));
       }
+    }
+  }
+  if (units.size) await markDirty(tx, units, now);
+}
+
+/**
+ * Marks the bonus units of every period that ended after `since` (and by
+ * now), for each partner with conversions in it: a correction effective
+ * from `since` may change what those periods earn. Both period kinds, since
+ * the correction itself may add bonuses the program had not used before.
+ */
+export async function markEndedBonusPeriodsSince(
+  tx: Tx,
+  programId: string,
+  since: number,
+  now: number,
+): Promise<void> {
+  const programs = await loadPrograms(tx);
+  const program = programs.find((p) => p.id === programId);
+  if (!program || bonusPeriodsOf(program).size === 0) return;
+  const from = periodOf('quarter', since).start;
+  const rows = await tx
+    .selectFrom('conversions')
+    .select(['partner_id', 'occurred_at'])
+    .where('program_id', '=', programId)
+    .where('occurred_at', '>=', from)
+    .where('occurred_at', '<', now)
+    .execute();
+  const units = new Set<string>();
+  for (const r of rows) {
+    for (const kind of ['month', 'quarter'] as const) {
+      const p = periodOf(kind, toNumber(r.occurred_at));
+      if (p.end > since && p.end <= now) units.add(bonusUnit(programId, r.partner_id, p.key));
     }
   }
   if (units.size) await markDirty(tx, units, now);
@@ -70,11 +106,18 @@ export async function closeBonusPeriods(deps: Deps): Promise<{ closed: string[] 
       );
       for (const kind of kinds) {
         for (let p = periodOf(kind, first); p.end <= now; p = periodOf(kind, p.end)) {
-          if (done.has(p.key)) continue;
-          const inserted = await sql`
-            INSERT INTO closed_periods (program_id, period, closed_at) VALUES (${program.id}, ${p.key}, ${now})
-            ON CONFLICT (program_id, period) DO NOTHING`.execute(tx);
-          if (Number(inserted.numAffectedRows ?? 0n) === 0) continue;
+          // A period that ended moments ago is marked again on every run for a while:
+          // a derivation that read the clock before the end may commit its conversions
+          // after this job looked (PostgreSQL runs them concurrently).
+          const recent = now - p.end < RECLOSE_MS;
+          if (done.has(p.key) && !recent) continue;
+          if (!done.has(p.key)) {
+            const inserted = await sql`
+              INSERT INTO closed_periods (program_id, period, closed_at) VALUES (${program.id}, ${p.key}, ${now})
+              ON CONFLICT (program_id, period) DO NOTHING`.execute(tx);
+            if (Number(inserted.numAffectedRows ?? 0n) > 0) closed.push(`${program.id}:${p.key}`);
+            else if (!recent) continue;
+          }
           const partners = await tx
             .selectFrom('conversions')
             .select('partner_id')
@@ -88,7 +131,6 @@ export async function closeBonusPeriods(deps: Deps): Promise<{ closed: string[] 
             partners.map((r) => bonusUnit(program.id, r.partner_id, p.key)),
             now,
           );
-          closed.push(`${program.id}:${p.key}`);
         }
       }
     });

@@ -5,7 +5,7 @@ import { fixedClock } from './deps.js';
 import { deriveAll } from './derive-dirty-units.js';
 import { ingestEvents } from './ingest-events.js';
 import { createPartner } from './partners.js';
-import { createProgram } from './programs.js';
+import { createProgram, publishVersion } from './programs.js';
 import { listAccruals } from './read-accruals.js';
 import { createCode } from './tracking.js';
 
@@ -166,6 +166,39 @@ describe(`performance bonuses (${backend})`, () => {
     expect((await bonusLines(t, partner)).map((l) => [l.kind, l.amount])).toEqual([
       ['adjustment', '-300.00'],
       ['accrual', '300.00'],
+    ]);
+  });
+
+  it('a correction that changes a closed period re-evaluates its bonus', async () => {
+    t = await testTandem({ now: '2026-02-20T00:00:00Z' });
+    const partner = await world(t);
+    await ingestEvents(
+      t,
+      [1, 2, 3].map((n) => activation(n, `2026-02-1${n}`)),
+    );
+    t.clock.set(at('2026-03-02'));
+    await deriveAll(t);
+    await closeBonusPeriods(t);
+    await deriveAll(t);
+    expect((await bonusLines(t, partner)).map((l) => l.amount)).toEqual(['50.00']);
+    await publishVersion(t, {
+      program: 'ref',
+      effectiveFrom: at('2026-02-01'),
+      correction: true,
+      reason: 'the February bonus was announced at 80.00',
+      terms: {
+        ...terms,
+        bonuses: [
+          { ...terms.bonuses[0], steps: [{ at_least: 3, pays: '80.00' }] },
+          terms.bonuses[1],
+        ],
+      },
+    });
+    await deriveAll(t);
+    const lines = await bonusLines(t, partner);
+    expect(lines.map((l) => [l.kind, l.amount])).toEqual([
+      ['adjustment', '30.00'],
+      ['accrual', '50.00'],
     ]);
   });
 });

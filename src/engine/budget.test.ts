@@ -5,7 +5,7 @@ import { deriveAll } from './derive-dirty-units.js';
 import { ingestEvents } from './ingest-events.js';
 import { listOutboxEvents } from './outbox.js';
 import { createPartner } from './partners.js';
-import { createProgram } from './programs.js';
+import { createProgram, publishVersion } from './programs.js';
 import { listAccruals } from './read-accruals.js';
 import { readBudget } from './read-budget.js';
 import { createCode } from './tracking.js';
@@ -162,5 +162,100 @@ describe(`monthly budgets (${backend})`, () => {
     const view = await readBudget(t, 'ref', '2026-02');
     expect(view.remaining).toBe('-20.00');
     expect(view.alerts.filter((a) => a.type === 'budget.threshold_reached')).toHaveLength(2);
+  });
+
+  it('a version with a budget from mid-month: the month is settled in one unit, so the partner cap applies once', async () => {
+    t = await testTandem({ now: '2026-01-01T00:00:00Z' });
+    const v1 = {
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'share', event: 'payment', percent: 10 }],
+      caps: { per_partner_per_month: '100.00' },
+    };
+    await createProgram(t, { key: 'ref', name: 'Referrals', firstVersion: { terms: v1 } });
+    await publishVersion(t, {
+      program: 'ref',
+      effectiveFrom: at('2026-01-15'),
+      terms: { ...v1, budget: { monthly: '10000.00' } },
+    });
+    const p = await createPartner(t, {
+      name: 'A',
+      kinds: ['referral'],
+      status: 'approved',
+      programs: ['ref'],
+    });
+    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
+    t.clock.set(at('2026-02-01'));
+    await ingestEvents(t, [
+      pay('p1', '2026-01-05', '1000.00', 'AAA', 'c1'),
+      pay('p2', '2026-01-10', '1000.00', 'AAA', 'c2'),
+      pay('p3', '2026-01-20', '1000.00', 'AAA', 'c3'),
+      pay('p4', '2026-01-25', '1000.00', 'AAA', 'c4'),
+    ]);
+    await deriveAll(t);
+    expect(total(await netByEvent(t))).toBe(100_00n);
+  });
+
+  it('an alert budget never limits; an enforced budget limits only its own terms but counts everything spent', async () => {
+    t = await testTandem({ now: '2026-01-01T00:00:00Z' });
+    const v1 = {
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'share', event: 'payment', percent: 10 }],
+      budget: { monthly: '100.00', when_exhausted: 'stop' },
+    };
+    await createProgram(t, { key: 'ref', name: 'Referrals', firstVersion: { terms: v1 } });
+    await publishVersion(t, {
+      program: 'ref',
+      effectiveFrom: at('2026-01-15'),
+      terms: { ...v1, budget: { monthly: '50.00', when_exhausted: 'alert' } },
+    });
+    const p = await createPartner(t, {
+      name: 'A',
+      kinds: ['referral'],
+      status: 'approved',
+      programs: ['ref'],
+    });
+    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
+    t.clock.set(at('2026-02-01'));
+    await ingestEvents(t, [
+      pay('p1', '2026-01-05', '1000.00', 'AAA', 'c1'),
+      pay('p2', '2026-01-10', '1000.00', 'AAA', 'c2'),
+      pay('p3', '2026-01-20', '10.00', 'AAA', 'c3'),
+    ]);
+    await deriveAll(t);
+    // Version 1 stops at 100.00; version 2's accrual is under an alert-only budget.
+    expect(await netByEvent(t)).toEqual({ p1: 100_00n, p3: 1_00n });
+  });
+
+  it('a budget published for mid-month never reduces what the earlier terms earned that month', async () => {
+    t = await testTandem({ now: '2026-01-01T00:00:00Z' });
+    const v1 = {
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'share', event: 'payment', percent: 10 }],
+    };
+    await createProgram(t, { key: 'ref', name: 'Referrals', firstVersion: { terms: v1 } });
+    await publishVersion(t, {
+      program: 'ref',
+      effectiveFrom: at('2026-01-15'),
+      terms: { ...v1, budget: { monthly: '150.00', when_exhausted: 'prorate' } },
+    });
+    const p = await createPartner(t, {
+      name: 'A',
+      kinds: ['referral'],
+      status: 'approved',
+      programs: ['ref'],
+    });
+    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
+    t.clock.set(at('2026-02-01'));
+    await ingestEvents(t, [
+      pay('p1', '2026-01-05', '1000.00', 'AAA', 'c1'),
+      pay('p2', '2026-01-20', '600.00', 'AAA', 'c2'),
+      pay('p3', '2026-01-25', '400.00', 'AAA', 'c3'),
+    ]);
+    await deriveAll(t);
+    // 100.00 earned before the budget; the 60.00 + 40.00 after it share the 50.00 left.
+    expect(await netByEvent(t)).toEqual({ p1: 100_00n, p2: 30_00n, p3: 20_00n });
   });
 });

@@ -60,20 +60,24 @@ async function evaluateProgram(
   program: ProgramWithVersions,
   opts: { partnerId?: string; actor?: string },
 ): Promise<{ evaluated: number; changes: TierChange[] }> {
+  if (deps.store.dialect === 'postgres')
+    await sql`SELECT id FROM programs WHERE id = ${program.id} FOR UPDATE`.execute(tx);
+  // The clock is read under the lock, so runs record their changes in time order.
   const now = deps.clock.now();
   const version = versionInForce(program.versions, now);
   const terms = version?.terms;
   const levels = terms?.tiers?.levels ?? [];
-  if (deps.store.dialect === 'postgres')
-    await sql`SELECT id FROM programs WHERE id = ${program.id} FOR UPDATE`.execute(tx);
 
   const states = new Map<string, TierState>();
   let stateQuery = tx
     .selectFrom('partner_tiers')
-    .select(['partner_id', 'tier', 'since', 'below_since'])
+    .select(['partner_id', 'tier', 'since', 'below_since', 'evaluated_at'])
     .where('program_id', '=', program.id);
   if (opts.partnerId) stateQuery = stateQuery.where('partner_id', '=', opts.partnerId);
+  const stale = new Set<string>();
   for (const s of await stateQuery.execute()) {
+    // Never decide before a decision already recorded (a clock behind another node's).
+    if (toNumber(s.evaluated_at) > now) stale.add(s.partner_id);
     states.set(s.partner_id, {
       tier: s.tier,
       since: toNumber(s.since),
@@ -95,6 +99,7 @@ async function evaluateProgram(
   const conversions = await loadWindow(tx, program.id, levels, now, opts.partnerId);
   const changes: TierChange[] = [];
   for (const partnerId of [...partners].sort()) {
+    if (stale.has(partnerId)) continue;
     const convs = conversions.get(partnerId) ?? [];
     const { value, snapshot } = measurer(convs, terms, now);
     const qualified = highestQualified(levels, value);

@@ -10,6 +10,7 @@ import {
 } from '../core/version-schedule.js';
 import { jsonIn, jsonOut, toBool, toNumber } from '../store/values.js';
 import { audit } from './audit.js';
+import { markEndedBonusPeriodsSince } from './bonus-periods.js';
 import type { Deps } from './deps.js';
 import { markCustomersWithEventsSince } from './dirty-units.js';
 import { type Db, inTransaction, type Tx } from './transaction.js';
@@ -213,6 +214,8 @@ async function insertVersion(
     .execute();
   // Only events on or after the effective date can change; normally there are none.
   const marked = await markCustomersWithEventsSince(tx, effectiveFrom, now);
+  // A correction can also change the bonuses of periods that have already ended.
+  if (effectiveFrom < now) await markEndedBonusPeriodsSince(tx, programId, effectiveFrom, now);
   await audit(deps, tx, {
     actor,
     action: input.correction ? 'program.correction_published' : 'program.version_published',

@@ -458,7 +458,10 @@ describe(`programs over HTTP (${backend})`, () => {
     await publish('2026-02-01', 15);
     await publish('2026-02-15', 18);
     s.t.clock.set(at('2026-03-01T00:00:00Z'));
-    await publish('2026-06-01', 25);
+    await created('POST', '/v1/programs/referrals/versions', {
+      effective_from: '2026-06-01',
+      terms: { ...terms(25), budget: { monthly: '1000.00' }, margin_guard: { max_percent: 30 } },
+    });
     const partner = async (name: string, programs: string[]) => {
       const p = (await api('POST', '/v1/partners', { name, status: 'approved', programs })).json();
       const key = (await api('POST', '/v1/api-keys', { name, partner_id: p.id })).json().key;
@@ -488,6 +491,12 @@ describe(`programs over HTTP (${backend})`, () => {
       ],
     });
     expect(body.data[0].versions).toHaveLength(2);
+    // The program's budget and margin ceiling are the operator's, not the partner's.
+    expect(body.data[0].versions[1].terms.budget).toBeUndefined();
+    expect(body.data[0].versions[1].terms.margin_guard).toBeUndefined();
+    expect(
+      (await api('GET', '/v1/programs/referrals')).json().versions[3].terms.budget,
+    ).toMatchObject({ monthly: '1000.00' });
 
     // Isolation: another partner's programs are "not found", like a partner that does not exist.
     expectProblem(await asAda('GET', `/v1/partners/${bob.id}/programs`), 404, 'partner_not_found');
