@@ -258,4 +258,57 @@ describe(`monthly budgets (${backend})`, () => {
     // 100.00 earned before the budget; the 60.00 + 40.00 after it share the 50.00 left.
     expect(await netByEvent(t)).toEqual({ p1: 100_00n, p2: 30_00n, p3: 20_00n });
   });
+
+  it('the margin guard re-checks when revenue changes, even by a refund of a payment that earned nothing', async () => {
+    t = await testTandem({ now: '2026-01-01T00:00:00Z' });
+    await createProgram(t, {
+      key: 'ref',
+      name: 'Referrals',
+      firstVersion: {
+        terms: {
+          currency: 'USD',
+          hold_days: 0,
+          rewards: [{ id: 'bounty', event: 'activation', flat: '10.00' }],
+          margin_guard: { max_percent: 10, alerts_at: [80, 100] },
+        },
+      },
+    });
+    const p = await createPartner(t, {
+      name: 'A',
+      kinds: ['referral'],
+      status: 'approved',
+      programs: ['ref'],
+    });
+    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
+    t.clock.set(at('2026-02-01'));
+    await ingestEvents(t, [
+      {
+        id: 'a1',
+        type: 'activation',
+        occurred_at: '2026-01-05T12:00:00Z',
+        customer: { id: 'c1' },
+        referral_code: 'AAA',
+      },
+      pay('p1', '2026-01-06', '200.00', 'AAA', 'c1'),
+    ]);
+    await deriveAll(t);
+    const margin = async () =>
+      (await listOutboxEvents(t, { limit: 50, type: 'margin.threshold_reached' })).data.map(
+        (e) => (e.data as { threshold_percent: number }).threshold_percent,
+      );
+    expect(await margin()).toEqual([]); // 10.00 of 200.00: 5 %, half the ceiling
+    await ingestEvents(t, [
+      {
+        id: 'r1',
+        type: 'refund',
+        occurred_at: '2026-01-07T12:00:00Z',
+        customer: { id: 'c1' },
+        currency: 'USD',
+        revenue: '100.00',
+        payment_id: 'p1',
+      },
+    ]);
+    await deriveAll(t);
+    expect((await margin()).sort()).toEqual([100, 80]); // 10.00 of 100.00: the ceiling
+  });
 });

@@ -11,6 +11,7 @@ import type { Deps } from './deps.js';
 import { loadCustomerInputs } from './load-derivation-inputs.js';
 import { loadPrograms } from './load-programs.js';
 import { loadTierHistory } from './load-tier-history.js';
+import { markMarginMonths } from './mark-margin-months.js';
 import { postDeltas } from './post-lines.js';
 import { raiseBudgetAlerts } from './raise-budget-alerts.js';
 import { replaceReadModels } from './replace-read-models.js';
@@ -82,6 +83,7 @@ export async function deriveDirtyUnits(
         byUnit.set(u, diffAccruals(direct.get(u) ?? [], posted.get(u) ?? []));
       const touched = await replaceReadModels(tx, customers, derived);
       await markBonusPeriods(tx, programs, touched, now);
+      await markMarginMonths(tx, programs, touched, now);
       await replaceCandidates(tx, customers, candidates, now);
     }
 
