@@ -2,11 +2,10 @@ import { sql } from 'kysely';
 import { TandemError } from '../core/errors.js';
 import { formatAmount } from '../core/money.js';
 import { versionInForce } from '../core/program-version.js';
-import { addMonths, monthKey } from '../core/time.js';
-import { toBigInt } from '../store/values.js';
+import { addMonths, monthKey, toIso } from '../core/time.js';
+import { toBigInt, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { loadPrograms } from './load-programs.js';
-import { listOutboxEvents } from './outbox.js';
 import { findProgram } from './programs.js';
 
 export interface BudgetView {
@@ -103,17 +102,23 @@ export async function readBudget(
     const abs = hundredths < 0n ? -hundredths : hundredths;
     return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
   };
-  const alerts = (await listOutboxEvents(deps, { subject: id, limit: 500 })).data
-    .filter(
-      (e) =>
-        (e.type === 'budget.threshold_reached' || e.type === 'margin.threshold_reached') &&
-        (e.data as { month: string }).month === key,
+  // Alerts are keyed `budget|margin:<program>:<month>:<percent>` (see raise-budget-alerts.ts).
+  const alertRows = await db
+    .selectFrom('outbox_events')
+    .select(['type', 'dedupe_key', 'created_at'])
+    .where((eb) =>
+      eb.or([
+        eb('dedupe_key', 'like', `budget:${id}:${key}:%`),
+        eb('dedupe_key', 'like', `margin:${id}:${key}:%`),
+      ]),
     )
-    .map((e) => ({
-      type: e.type,
-      threshold_percent: (e.data as { threshold_percent: number }).threshold_percent,
-      at: e.timestamp,
-    }));
+    .orderBy('id')
+    .execute();
+  const alerts = alertRows.map((r) => ({
+    type: r.type,
+    threshold_percent: Number(String(r.dedupe_key).split(':').at(-1)),
+    at: toIso(toNumber(r.created_at)),
+  }));
   const guard = terms.marginGuard;
   return {
     program_id: id,
