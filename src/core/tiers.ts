@@ -264,3 +264,8 @@ export function tierAt(
   }
   return tier;
 }
+
+/** The longest window any level's requirements measure over, in days (0 without any). */
+export function longestWindowDays(levels: readonly { requires: readonly Requirement[] }[]): number {
+  return Math.max(0, ...levels.flatMap((l) => l.requires.map((r) => r.windowDays)));
+}

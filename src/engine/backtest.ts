@@ -1,7 +1,6 @@
 import type { Currency } from '../core/currency.js';
 import { tierKey } from '../core/derive-customer.js';
 import { TandemError } from '../core/errors.js';
-import type { MetricConversion } from '../core/metrics.js';
 import { compileTerms, type ProgramTerms, validateTerms } from '../core/program-terms.js';
 import {
   type ProgramVersion,
@@ -11,11 +10,12 @@ import {
 import { type ConversionTotal, type CostTotal, completeWindowOf, Replay } from '../core/replay.js';
 import { simulateTiers } from '../core/simulate-tiers.js';
 import { type BacktestReport, summarizeBacktest } from '../core/summarize-backtest.js';
-import { tierAt } from '../core/tiers.js';
+import { longestWindowDays, tierAt } from '../core/tiers.js';
 import { DAY_MS, parseInstant } from '../core/time.js';
 import { toBigInt, toNumber } from '../store/values.js';
 import { loadCandidates } from './accrual-candidates.js';
 import type { Deps } from './deps.js';
+import { loadConversions } from './load-conversions.js';
 import { loadPrograms } from './load-programs.js';
 import { loadReplayInputs } from './load-replay-inputs.js';
 import { findProgram } from './programs.js';
@@ -298,28 +298,15 @@ async function simulatedTierHistory(
 ): Promise<Map<string, { at: number; tier: string | null }[]>> {
   const { program, draftVersion, period } = prepared;
   const tiers = draftVersion.terms.tiers;
-  const out = new Map(recorded);
-  if (!tiers) return new Map([...out].map(([k, v]) => [k, [...v]]));
-  const window = Math.max(1, ...tiers.levels.flatMap((l) => l.requires.map((r) => r.windowDays)));
-  const rows = await db
-    .selectFrom('conversions')
-    .select(['partner_id', 'customer_id', 'type', 'occurred_at', 'currency', 'revenue'])
-    .where('program_id', '=', program.id)
-    .where('occurred_at', '>=', period.from - window * DAY_MS)
-    .where('occurred_at', '<', period.to)
-    .execute();
-  const conversions = new Map<string, MetricConversion[]>();
-  for (const r of rows) {
-    const list = conversions.get(r.partner_id) ?? [];
-    list.push({
-      customerId: r.customer_id,
-      type: r.type,
-      occurredAt: toNumber(r.occurred_at),
-      currency: r.currency,
-      revenue: toBigInt(r.revenue),
-    });
-    conversions.set(r.partner_id, list);
-  }
+  const out = new Map<string, { at: number; tier: string | null }[]>(
+    [...recorded].map(([k, v]) => [k, [...v]]),
+  );
+  if (!tiers) return out;
+  const conversions = await loadConversions(db, {
+    programId: program.id,
+    from: period.from - Math.max(1, longestWindowDays(tiers.levels)) * DAY_MS,
+    to: period.to,
+  });
   const prefix = `${program.id}\u001f`;
   const initial = new Map<string, string | null>();
   for (const [key, history] of recorded)
@@ -339,7 +326,7 @@ async function simulatedTierHistory(
     const before = (recorded.get(key) ?? []).filter((h) => h.at < period.from);
     out.set(key, [...before, ...(simulated.get(partnerId) ?? [])]);
   }
-  return new Map([...out].map(([k, v]) => [k, [...v]]));
+  return out;
 }
 
 /** Net of the program's accrual lines by the occurred_at of their events, per partner and currency. */

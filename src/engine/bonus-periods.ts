@@ -9,9 +9,11 @@ import {
 } from '../core/derive-bonuses.js';
 import { approvedAt } from '../core/derive-customer.js';
 import type { ProgramWithVersions } from '../core/program-version.js';
-import { toBigInt, toNumber } from '../store/values.js';
+import { toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { markDirty } from './dirty-units.js';
+import { loadConversions } from './load-conversions.js';
+import { loadStatusHistory } from './load-histories.js';
 import { loadPrograms } from './load-programs.js';
 import type { ConversionTouch } from './replace-read-models.js';
 import { inTransaction, type Tx } from './transaction.js';
@@ -146,45 +148,31 @@ export async function deriveBonusUnits(
   now: number,
 ): Promise<Map<string, DesiredAccrual[]>> {
   const out = new Map<string, DesiredAccrual[]>();
-  for (const unit of units) {
-    const u = parseBonusUnit(unit);
+  const parsed = units.map((unit) => ({ unit, u: parseBonusUnit(unit) }));
+  const status = await loadStatusHistory(
+    tx,
+    parsed.flatMap(({ u }) => (u ? [u.partnerId] : [])),
+  );
+  for (const { unit, u } of parsed) {
     const program = u && programs.find((p) => p.id === u.programId);
     const period = u && parsePeriodKey(u.periodKey);
     if (!u || !program || !period) {
       out.set(unit, []);
       continue;
     }
-    const rows = await tx
-      .selectFrom('conversions')
-      .select(['customer_id', 'type', 'occurred_at', 'currency', 'revenue'])
-      .where('program_id', '=', u.programId)
-      .where('partner_id', '=', u.partnerId)
-      .where('occurred_at', '>=', period.start)
-      .where('occurred_at', '<', period.end)
-      .execute();
-    const history = await tx
-      .selectFrom('partner_status_history')
-      .select(['status', 'at'])
-      .where('partner_id', '=', u.partnerId)
-      .orderBy('at')
-      .orderBy('id')
-      .execute();
-    const status = new Map([
-      [u.partnerId, history.map((h) => ({ at: toNumber(h.at), status: h.status }))],
-    ]);
+    const conversions = await loadConversions(tx, {
+      programId: u.programId,
+      partnerId: u.partnerId,
+      from: period.start,
+      to: period.end,
+    });
     out.set(
       unit,
       deriveBonuses({
         program,
         partnerId: u.partnerId,
         periodKey: u.periodKey,
-        conversions: rows.map((r) => ({
-          customerId: r.customer_id,
-          type: r.type,
-          occurredAt: toNumber(r.occurred_at),
-          currency: r.currency,
-          revenue: toBigInt(r.revenue),
-        })),
+        conversions: conversions.get(u.partnerId) ?? [],
         approved: approvedAt(status, u.partnerId, period.end - 1),
         now,
       }),

@@ -9,8 +9,8 @@ import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candi
 import { deriveBonusUnits, markBonusPeriods } from './bonus-periods.js';
 import type { Deps } from './deps.js';
 import { loadCustomerInputs } from './load-derivation-inputs.js';
+import { loadStatusHistory, loadTierHistory } from './load-histories.js';
 import { loadPrograms } from './load-programs.js';
-import { loadTierHistory } from './load-tier-history.js';
 import { markMarginMonths } from './mark-margin-months.js';
 import { postDeltas } from './post-lines.js';
 import { raiseBudgetAlerts } from './raise-budget-alerts.js';
@@ -137,23 +137,8 @@ async function deriveCustomers(
   const partnerIds = new Set<string>(
     [...clicks.values(), ...codeRecords.values()].map((x) => x.partnerId),
   );
-  const partnerStatus = new Map<string, { at: number; status: string }[]>();
-  for (const part of chunks([...partnerIds], 500)) {
-    const rows = await tx
-      .selectFrom('partner_status_history')
-      .select(['partner_id', 'status', 'at'])
-      .where('partner_id', 'in', part)
-      .orderBy('partner_id')
-      .orderBy('at')
-      .orderBy('id')
-      .execute();
-    for (const r of rows) {
-      const list = partnerStatus.get(r.partner_id) ?? [];
-      list.push({ at: toNumber(r.at), status: r.status });
-      partnerStatus.set(r.partner_id, list);
-    }
-  }
-  const partnerTiers = await loadTierHistory(tx, [...partnerIds]);
+  const partnerStatus = await loadStatusHistory(tx, [...partnerIds]);
+  const partnerTiers = await loadTierHistory(tx, { partnerIds: [...partnerIds] });
   const out = new Map<string, CustomerDerivation>();
   for (const customerId of customers) {
     out.set(

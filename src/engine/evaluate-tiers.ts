@@ -3,12 +3,19 @@ import { amountMetrics, type MetricConversion, measure } from '../core/metrics.j
 import { formatAmount } from '../core/money.js';
 import type { ProgramTerms } from '../core/program-terms.js';
 import { type ProgramWithVersions, versionInForce } from '../core/program-version.js';
-import { decideTier, highestQualified, type Requirement, type TierState } from '../core/tiers.js';
+import {
+  decideTier,
+  highestQualified,
+  longestWindowDays,
+  type Requirement,
+  type TierState,
+} from '../core/tiers.js';
 import { DAY_MS, toIso } from '../core/time.js';
-import { jsonIn, toBigInt, toNumber, toOptionalNumber } from '../store/values.js';
+import { jsonIn, toNumber, toOptionalNumber } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
 import { markCustomersIn } from './dirty-units.js';
+import { loadConversions } from './load-conversions.js';
 import { loadPrograms } from './load-programs.js';
 import { emitEvent } from './outbox.js';
 import { inTransaction, type Tx } from './transaction.js';
@@ -96,7 +103,12 @@ async function evaluateProgram(
   for (const r of enrolled.rows)
     if (opts.partnerId === undefined || r.partner_id === opts.partnerId) partners.add(r.partner_id);
 
-  const conversions = await loadWindow(tx, program.id, levels, now, opts.partnerId);
+  const conversions = await loadConversions(tx, {
+    programId: program.id,
+    partnerId: opts.partnerId,
+    from: now - longestWindowDays(levels) * DAY_MS,
+    to: now,
+  });
   const changes: TierChange[] = [];
   for (const partnerId of [...partners].sort()) {
     if (stale.has(partnerId)) continue;
@@ -179,38 +191,6 @@ async function recordChange(
           AND e.occurred_at >= ${now}`,
     now,
   );
-}
-
-/** Each partner's conversions in the longest requirement window before `now`. */
-async function loadWindow(
-  tx: Tx,
-  programId: string,
-  levels: readonly { requires: readonly Requirement[] }[],
-  now: number,
-  partnerId: string | undefined,
-): Promise<Map<string, MetricConversion[]>> {
-  const days = Math.max(0, ...levels.flatMap((l) => l.requires.map((r) => r.windowDays)));
-  const out = new Map<string, MetricConversion[]>();
-  if (days === 0) return out;
-  let q = tx
-    .selectFrom('conversions')
-    .select(['partner_id', 'customer_id', 'type', 'occurred_at', 'currency', 'revenue'])
-    .where('program_id', '=', programId)
-    .where('occurred_at', '>=', now - days * DAY_MS)
-    .where('occurred_at', '<', now);
-  if (partnerId) q = q.where('partner_id', '=', partnerId);
-  for (const r of await q.execute()) {
-    const list = out.get(r.partner_id) ?? [];
-    list.push({
-      customerId: r.customer_id,
-      type: r.type,
-      occurredAt: toNumber(r.occurred_at),
-      currency: r.currency,
-      revenue: toBigInt(r.revenue),
-    });
-    out.set(r.partner_id, list);
-  }
-  return out;
 }
 
 /** Measures requirements over their windows ending at `now` (memoized per metric/window). */

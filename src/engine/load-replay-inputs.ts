@@ -1,7 +1,7 @@
-import { tierKey } from '../core/derive-customer.js';
 import type { CustomerEvents, ReplayBatch } from '../core/replay.js';
 import { toNumber } from '../store/values.js';
 import { loadCustomerInputs } from './load-derivation-inputs.js';
+import { loadStatusHistory, loadTierHistory } from './load-histories.js';
 import type { Db } from './transaction.js';
 
 /** Customers per batch: a few thousand keeps memory flat and round trips few. */
@@ -41,21 +41,9 @@ export interface ReplayInputs {
  */
 export async function loadReplayInputs(db: Db, q: ReplayInputQuery): Promise<ReplayInputs> {
   const size = q.batchCustomers ?? REPLAY_BATCH_CUSTOMERS;
-  const [statusRows, tierRows, customerRows] = await Promise.all([
-    db
-      .selectFrom('partner_status_history')
-      .select(['partner_id', 'status', 'at'])
-      .orderBy('partner_id')
-      .orderBy('at')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('partner_tier_history')
-      .select(['program_id', 'partner_id', 'tier', 'at'])
-      .where('program_id', '=', q.programId)
-      .orderBy('at')
-      .orderBy('id')
-      .execute(),
+  const [partnerStatus, partnerTiers, customerRows] = await Promise.all([
+    loadStatusHistory(db),
+    loadTierHistory(db, { programId: q.programId }),
     db
       .selectFrom('events')
       .select(['customer_id', (eb) => eb.fn.min('occurred_at').as('first_at')])
@@ -69,19 +57,6 @@ export async function loadReplayInputs(db: Db, q: ReplayInputQuery): Promise<Rep
       .groupBy('customer_id')
       .execute(),
   ]);
-  const partnerStatus = new Map<string, { at: number; status: string }[]>();
-  for (const r of statusRows) {
-    const list = partnerStatus.get(r.partner_id) ?? [];
-    list.push({ at: toNumber(r.at), status: r.status });
-    partnerStatus.set(r.partner_id, list);
-  }
-  const partnerTiers = new Map<string, { at: number; tier: string | null }[]>();
-  for (const r of tierRows) {
-    const k = tierKey(r.program_id, r.partner_id);
-    const list = partnerTiers.get(k) ?? [];
-    list.push({ at: toNumber(r.at), tier: r.tier });
-    partnerTiers.set(k, list);
-  }
   // First event, then id: deterministic, and the order in which months become complete.
   const order = customerRows
     .map((r) => ({ id: r.customer_id, first: toNumber(r.first_at) }))

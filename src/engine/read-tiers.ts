@@ -3,11 +3,12 @@ import { amountMetrics } from '../core/metrics.js';
 import { formatAmount } from '../core/money.js';
 import type { ProgramTerms } from '../core/program-terms.js';
 import { versionInForce } from '../core/program-version.js';
-import { highestQualified } from '../core/tiers.js';
+import { highestQualified, longestWindowDays } from '../core/tiers.js';
 import { DAY_MS, toIso } from '../core/time.js';
-import { jsonOut, toBigInt, toNumber, toOptionalNumber } from '../store/values.js';
+import { jsonOut, toNumber, toOptionalNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { measurer } from './evaluate-tiers.js';
+import { loadConversions } from './load-conversions.js';
 import { loadPrograms } from './load-programs.js';
 import { findProgram } from './programs.js';
 
@@ -78,24 +79,17 @@ export async function readPartnerTiers(deps: Deps, partnerId: string): Promise<P
     if (!state && !enrolled.has(program.id)) continue;
     const levels = terms?.tiers?.levels ?? [];
     const held = state?.tier ? levels.find((l) => l.id === state.tier) : undefined;
-    const window = Math.max(0, ...levels.flatMap((l) => l.requires.map((r) => r.windowDays)));
-    const rows = window
-      ? await db
-          .selectFrom('conversions')
-          .select(['customer_id', 'type', 'occurred_at', 'currency', 'revenue'])
-          .where('program_id', '=', program.id)
-          .where('partner_id', '=', partnerId)
-          .where('occurred_at', '>=', now - window * DAY_MS)
-          .where('occurred_at', '<', now)
-          .execute()
+    const window = longestWindowDays(levels);
+    const convs = window
+      ? ((
+          await loadConversions(db, {
+            programId: program.id,
+            partnerId,
+            from: now - window * DAY_MS,
+            to: now,
+          })
+        ).get(partnerId) ?? [])
       : [];
-    const convs = rows.map((r) => ({
-      customerId: r.customer_id,
-      type: r.type,
-      occurredAt: toNumber(r.occurred_at),
-      currency: r.currency,
-      revenue: toBigInt(r.revenue),
-    }));
     const { value } = terms ? measurer(convs, terms, now) : { value: () => 0n };
     const qualifiesNow = highestQualified(levels, value);
     const heldIndex = held ? levels.indexOf(held) : -1;
