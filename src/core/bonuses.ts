@@ -65,10 +65,12 @@ export function periodOf(
   return { key: `${y}-Q${q + 1}`, start, end: addMonths(start, 3) };
 }
 
-/** Parses a period key back ("2026-11" or "2026-Q4"); undefined if malformed. */
+/** Parses a period key back ("2026-11" or "2026-Q4"); undefined if malformed or before 1970. */
 export function parsePeriodKey(
   key: string,
 ): { period: BonusPeriod; start: number; end: number } | undefined {
+  // Date.UTC reads years 0–99 as 1900–1999: periods start at the epoch.
+  if (Number(key.slice(0, 4)) < 1970) return undefined;
   const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key);
   if (month) {
     const start = Date.UTC(Number(month[1]), Number(month[2]) - 1, 1);

@@ -7,6 +7,7 @@ import {
   partnerMonthUnit,
 } from './accrual.js';
 import { type AttributionReason, chooseTouch } from './attribution.js';
+import { periodOf } from './bonuses.js';
 import { evaluateCondition, type Facts } from './conditions.js';
 import type { Currency } from './currency.js';
 import { compareEvents, senderKey, type TandemEvent } from './event.js';
@@ -402,11 +403,9 @@ function budgetMonths(program: ProgramWithVersions): (at: number) => boolean {
   if (staged.length === 0) return () => false;
   const memo = new Map<string, boolean>();
   return (at) => {
-    const key = monthKey(at);
+    const { key, start, end } = periodOf('month', at);
     let hit = memo.get(key);
     if (hit === undefined) {
-      const start = Date.parse(`${key}-01T00:00:00Z`);
-      const end = addMonths(start, 1);
       // In force at the month's start, or taking effect during it.
       const during = program.versions.filter(
         (v) => v.effectiveFrom > start && v.effectiveFrom < end,

@@ -1146,6 +1146,9 @@ describe('periodOf, parsePeriodKey', () => {
 
   it('refuses malformed keys', () => {
     for (const key of [
+      // Date.UTC would read year 0099 as 1999.
+      '0099-01',
+      '1969-Q4',
       '2026-13',
       '2026-00',
       '2026-1',

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { DesiredAccrual } from '../core/accrual.js';
+import { parsePeriodKey } from '../core/bonuses.js';
 import { reachedAlerts } from '../core/budget.js';
 import { formatAmount } from '../core/money.js';
 import { type ProgramWithVersions, versionInForce } from '../core/program-version.js';
-import { addMonths } from '../core/time.js';
 import { toBigInt } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { emitEvent } from './outbox.js';
@@ -26,8 +26,9 @@ export async function raiseBudgetAlerts(
 ): Promise<void> {
   const [, programId, month] = unit.split(':') as [string, string, string];
   const program = programs.find((p) => p.id === programId);
-  const start = Date.parse(`${month}-01T00:00:00Z`);
-  const end = addMonths(start, 1);
+  const period = parsePeriodKey(month);
+  if (!period) return;
+  const { start, end } = period;
   const terms =
     program && versionInForce(program.versions, Math.min(end - 1, deps.clock.now()))?.terms;
   if (!terms || (!terms.budget && !terms.marginGuard)) return;

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
+import { parsePeriodKey } from '../core/bonuses.js';
 import { TandemError } from '../core/errors.js';
 import { formatAmount } from '../core/money.js';
 import { versionInForce } from '../core/program-version.js';
-import { addMonths, monthKey, toIso } from '../core/time.js';
+import { monthKey, toIso } from '../core/time.js';
 import { toBigInt, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { loadPrograms } from './load-programs.js';
@@ -43,11 +44,11 @@ export async function readBudget(
   const db = deps.store.db;
   const now = deps.clock.now();
   const key = month ?? monthKey(now);
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(key))
+  const period = parsePeriodKey(key);
+  if (period?.period !== 'month')
     throw new TandemError('invalid_period', `month must look like 2026-11; got "${key}"`);
   const { id } = await findProgram(db, programIdOrKey);
-  const start = Date.parse(`${key}-01T00:00:00Z`);
-  const end = addMonths(start, 1);
+  const { start, end } = period;
   const program = (await loadPrograms(db)).find((p) => p.id === id);
   const terms =
     program &&
