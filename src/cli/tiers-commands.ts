@@ -1,31 +1,10 @@
 import type { Command } from 'commander';
+import type { TierChange } from '../engine/evaluate-tiers.js';
+import type { BudgetView } from '../engine/read-budget.js';
+import type { PartnerTierView } from '../engine/read-tiers.js';
 import { printable } from './cli-io.js';
 import type { CommandContext } from './command-context.js';
 import { textTable } from './text-table.js';
-
-interface TierChange {
-  partner_id: string;
-  from: string | null;
-  to: string | null;
-  reason: string;
-}
-
-interface PartnerTier {
-  program_key: string;
-  tier: { id: string; name: string; since: string } | null;
-  grace: { below_since: string; demotion_due_at: string } | null;
-  benefits: { id: string; name: string }[];
-  next_tier: {
-    name: string;
-    requires: {
-      metric: string;
-      window_days: number;
-      at_least: string;
-      current: string;
-      progress_percent: number;
-    }[];
-  } | null;
-}
 
 /** `tandem tiers evaluate|show`, and `tandem budget`. */
 export function tiersCommands(root: Command, ctx: CommandContext): void {
@@ -61,7 +40,7 @@ export function tiersCommands(root: Command, ctx: CommandContext): void {
     .action(async (partnerId: string, _opts: unknown, cmd: Command) => {
       const r = await ctx
         .client(cmd)
-        .get<{ data: PartnerTier[] }>(`/v1/partners/${encodeURIComponent(partnerId)}/tiers`);
+        .get<{ data: PartnerTierView[] }>(`/v1/partners/${encodeURIComponent(partnerId)}/tiers`);
       if (!r.body.data.length) {
         ctx.io.stdout.write('no tiers: the partner is in no program with tiers\n');
         return;
@@ -102,23 +81,8 @@ export function tiersCommands(root: Command, ctx: CommandContext): void {
       const q = opts.month ? `?month=${encodeURIComponent(opts.month)}` : '';
       const r = await ctx
         .client(cmd)
-        .get<Record<string, unknown>>(
-          `/v1/programs/${encodeURIComponent(opts.program)}/budget${q}`,
-        );
-      const b = r.body as {
-        month: string;
-        currency: string;
-        budget: string | null;
-        policy: string | null;
-        spent: string;
-        committed: string;
-        remaining: string | null;
-        forecast: string;
-        attributed_revenue: string;
-        cost_share_percent: string | null;
-        margin_guard: { max_percent: number; used_percent_of_ceiling: string | null } | null;
-        alerts: { type: string; threshold_percent: number }[];
-      };
+        .get<BudgetView>(`/v1/programs/${encodeURIComponent(opts.program)}/budget${q}`);
+      const b = r.body;
       if (opts.json) {
         ctx.io.stdout.write(`${JSON.stringify(b, null, 2)}\n`);
         return;
