@@ -1,5 +1,5 @@
-import { TandemError } from '../core/errors.js';
 import type { Deps } from './deps.js';
+import { findPartner } from './partners.js';
 import { getProgramIn, type ProgramView } from './programs.js';
 
 /**
@@ -12,12 +12,7 @@ import { getProgramIn, type ProgramView } from './programs.js';
  */
 export async function listPartnerPrograms(deps: Deps, partnerId: string): Promise<ProgramView[]> {
   const db = deps.store.db;
-  const partner = await db
-    .selectFrom('partners')
-    .select('id')
-    .where('id', '=', partnerId)
-    .executeTakeFirst();
-  if (!partner) throw new TandemError('partner_not_found', `no partner ${partnerId}`);
+  await findPartner(db, partnerId);
   const enrolled = await db
     .selectFrom('enrollments')
     .innerJoin('programs', 'programs.id', 'enrollments.program_id')

@@ -198,6 +198,20 @@ export async function getPartner(deps: Deps, id: string): Promise<PartnerView> {
   return getPartnerIn(deps.store.db, id);
 }
 
+/** A partner's id and status. Errors: `partner_not_found`. */
+export async function findPartner(
+  db: Db | Tx,
+  id: string,
+): Promise<{ id: string; status: string }> {
+  const row = await db
+    .selectFrom('partners')
+    .select(['id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new TandemError('partner_not_found', `no partner ${id}`);
+  return row;
+}
+
 export async function getPartnerIn(db: Db | Tx, id: string): Promise<PartnerView> {
   const row = await db.selectFrom('partners').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new TandemError('partner_not_found', `no partner ${id}`);

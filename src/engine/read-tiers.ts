@@ -1,4 +1,3 @@
-import { TandemError } from '../core/errors.js';
 import { amountMetrics } from '../core/metrics.js';
 import { formatAmount } from '../core/money.js';
 import type { ProgramTerms } from '../core/program-terms.js';
@@ -10,6 +9,7 @@ import type { Deps } from './deps.js';
 import { measurer } from './evaluate-tiers.js';
 import { loadConversions } from './load-conversions.js';
 import { loadPrograms } from './load-programs.js';
+import { findPartner } from './partners.js';
 import { findProgram } from './programs.js';
 
 export interface RequirementProgress {
@@ -49,12 +49,7 @@ export interface PartnerTierView {
  */
 export async function readPartnerTiers(deps: Deps, partnerId: string): Promise<PartnerTierView[]> {
   const db = deps.store.db;
-  const partner = await db
-    .selectFrom('partners')
-    .select('id')
-    .where('id', '=', partnerId)
-    .executeTakeFirst();
-  if (!partner) throw new TandemError('partner_not_found', `no partner ${partnerId}`);
+  await findPartner(db, partnerId);
   const now = deps.clock.now();
   const programs = await loadPrograms(db);
   const states = await db
@@ -181,12 +176,7 @@ export interface EntitlementView extends BenefitView {
  */
 export async function readEntitlements(deps: Deps, partnerId: string): Promise<EntitlementView[]> {
   const db = deps.store.db;
-  const partner = await db
-    .selectFrom('partners')
-    .select(['id', 'status'])
-    .where('id', '=', partnerId)
-    .executeTakeFirst();
-  if (!partner) throw new TandemError('partner_not_found', `no partner ${partnerId}`);
+  const partner = await findPartner(db, partnerId);
   if (partner.status !== 'approved') return [];
   const now = deps.clock.now();
   const programs = new Map((await loadPrograms(db)).map((p) => [p.id, p]));
