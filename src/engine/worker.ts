@@ -28,6 +28,16 @@ export function startWorker(
   let wake: (() => void) | undefined;
   let idleWaiters: (() => void)[] = [];
   let poked = false;
+  // The loop runs after every ingested batch: ask the database whether a
+  // scheduled job is due at most once a minute per job, not on every pass.
+  const asked = new Map<string, number>();
+  const due = async (job: string, intervalMs: number) => {
+    const now = deps.clock.now();
+    if (now - (asked.get(job) ?? Number.NEGATIVE_INFINITY) < Math.min(intervalMs, 60_000))
+      return false;
+    asked.set(job, now);
+    return claimScheduledRun(deps, job, intervalMs);
+  };
 
   const loop = async () => {
     while (!stopped) {
@@ -38,11 +48,11 @@ export function startWorker(
           if (r.units === 0 || stopped) break;
         }
         while (!stopped && (await releaseHolds(deps)).released > 0) {}
-        if (!stopped && (await claimScheduledRun(deps, 'close_bonus_periods', 60_000))) {
+        if (!stopped && (await due('close_bonus_periods', 60_000))) {
           const r = await closeBonusPeriods(deps);
           if (r.closed.length) deps.log.info({ periods: r.closed }, 'bonus periods closed');
         }
-        if (!stopped && (await claimScheduledRun(deps, 'evaluate_tiers', tierInterval))) {
+        if (!stopped && (await due('evaluate_tiers', tierInterval))) {
           const r = await evaluateTiers(deps);
           if (r.changes.length) deps.log.info({ changes: r.changes.length }, 'tier changes');
         }
