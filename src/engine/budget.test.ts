@@ -68,6 +68,28 @@ async function netByEvent(t: TestTandem) {
   return Object.fromEntries([...net].filter(([, v]) => v !== 0n).sort());
 }
 
+/**
+ * A program whose terms change on January 15 (when `later` is given), one partner with
+ * code AAA, and the clock on February 1 — for the mid-month version cases.
+ */
+async function januaryWith(
+  t: TestTandem,
+  terms: Record<string, unknown>,
+  later?: Record<string, unknown>,
+) {
+  await createProgram(t, { key: 'ref', name: 'Referrals', firstVersion: { terms } });
+  if (later)
+    await publishVersion(t, { program: 'ref', effectiveFrom: at('2026-01-15'), terms: later });
+  const p = await createPartner(t, {
+    name: 'A',
+    kinds: ['referral'],
+    status: 'approved',
+    programs: ['ref'],
+  });
+  await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
+  t.clock.set(at('2026-02-01'));
+}
+
 const total = (m: Record<string, bigint>) => Object.values(m).reduce((s, v) => s + v, 0n);
 
 describe(`monthly budgets (${backend})`, () => {
@@ -172,20 +194,7 @@ describe(`monthly budgets (${backend})`, () => {
       rewards: [{ id: 'share', event: 'payment', percent: 10 }],
       caps: { per_partner_per_month: '100.00' },
     };
-    await createProgram(t, { key: 'ref', name: 'Referrals', firstVersion: { terms: v1 } });
-    await publishVersion(t, {
-      program: 'ref',
-      effectiveFrom: at('2026-01-15'),
-      terms: { ...v1, budget: { monthly: '10000.00' } },
-    });
-    const p = await createPartner(t, {
-      name: 'A',
-      kinds: ['referral'],
-      status: 'approved',
-      programs: ['ref'],
-    });
-    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
-    t.clock.set(at('2026-02-01'));
+    await januaryWith(t, v1, { ...v1, budget: { monthly: '10000.00' } });
     await ingestEvents(t, [
       pay('p1', '2026-01-05', '1000.00', 'AAA', 'c1'),
       pay('p2', '2026-01-10', '1000.00', 'AAA', 'c2'),
@@ -204,20 +213,7 @@ describe(`monthly budgets (${backend})`, () => {
       rewards: [{ id: 'share', event: 'payment', percent: 10 }],
       budget: { monthly: '100.00', when_exhausted: 'stop' },
     };
-    await createProgram(t, { key: 'ref', name: 'Referrals', firstVersion: { terms: v1 } });
-    await publishVersion(t, {
-      program: 'ref',
-      effectiveFrom: at('2026-01-15'),
-      terms: { ...v1, budget: { monthly: '50.00', when_exhausted: 'alert' } },
-    });
-    const p = await createPartner(t, {
-      name: 'A',
-      kinds: ['referral'],
-      status: 'approved',
-      programs: ['ref'],
-    });
-    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
-    t.clock.set(at('2026-02-01'));
+    await januaryWith(t, v1, { ...v1, budget: { monthly: '50.00', when_exhausted: 'alert' } });
     await ingestEvents(t, [
       pay('p1', '2026-01-05', '1000.00', 'AAA', 'c1'),
       pay('p2', '2026-01-10', '1000.00', 'AAA', 'c2'),
@@ -235,20 +231,7 @@ describe(`monthly budgets (${backend})`, () => {
       hold_days: 0,
       rewards: [{ id: 'share', event: 'payment', percent: 10 }],
     };
-    await createProgram(t, { key: 'ref', name: 'Referrals', firstVersion: { terms: v1 } });
-    await publishVersion(t, {
-      program: 'ref',
-      effectiveFrom: at('2026-01-15'),
-      terms: { ...v1, budget: { monthly: '150.00', when_exhausted: 'prorate' } },
-    });
-    const p = await createPartner(t, {
-      name: 'A',
-      kinds: ['referral'],
-      status: 'approved',
-      programs: ['ref'],
-    });
-    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
-    t.clock.set(at('2026-02-01'));
+    await januaryWith(t, v1, { ...v1, budget: { monthly: '150.00', when_exhausted: 'prorate' } });
     await ingestEvents(t, [
       pay('p1', '2026-01-05', '1000.00', 'AAA', 'c1'),
       pay('p2', '2026-01-20', '600.00', 'AAA', 'c2'),
@@ -261,26 +244,12 @@ describe(`monthly budgets (${backend})`, () => {
 
   it('the margin guard re-checks when revenue changes, even by a refund of a payment that earned nothing', async () => {
     t = await testTandem({ now: '2026-01-01T00:00:00Z' });
-    await createProgram(t, {
-      key: 'ref',
-      name: 'Referrals',
-      firstVersion: {
-        terms: {
-          currency: 'USD',
-          hold_days: 0,
-          rewards: [{ id: 'bounty', event: 'activation', flat: '10.00' }],
-          margin_guard: { max_percent: 10, alerts_at: [80, 100] },
-        },
-      },
+    await januaryWith(t, {
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'bounty', event: 'activation', flat: '10.00' }],
+      margin_guard: { max_percent: 10, alerts_at: [80, 100] },
     });
-    const p = await createPartner(t, {
-      name: 'A',
-      kinds: ['referral'],
-      status: 'approved',
-      programs: ['ref'],
-    });
-    await createCode(t, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'AAA' });
-    t.clock.set(at('2026-02-01'));
     await ingestEvents(t, [
       {
         id: 'a1',
