@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Currency } from './currency.js';
 import { type MetricName, metricNames } from './metrics.js';
 import { atLeastSchema } from './tiers.js';
 import { addMonths } from './time.js';
@@ -95,5 +94,3 @@ export function reachedStep(
   });
   return hit;
 }
-
-export type BonusCurrency = Currency;
