@@ -1,6 +1,14 @@
 import fc from 'fast-check';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectWellFormed,
+  mutate,
+  mutations,
+  oddText,
+  type Path,
+  Tally,
+  weirdValues,
+} from '../support/fuzz-kit.js';
 import { testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -10,9 +18,6 @@ import { backend } from '../support/test-tandem.js';
 // and checks that no answer is a 5xx and every 4xx is a problem document.
 
 type Server = Awaited<ReturnType<typeof testServer>>;
-type Path = (string | number)[];
-
-const DELETE = Symbol('delete');
 
 const CONTENT_TYPES = [
   'application/json',
@@ -30,114 +35,9 @@ const CONTENT_TYPES = [
   '*/*',
 ];
 
-/** Lone surrogates and NUL next to every other code point. */
-const oddText = fc.string({
-  unit: fc.oneof(
-    { weight: 8, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
-    { weight: 1, arbitrary: fc.constantFrom('\u0000', '\ud800', '\udfff', '\u202e', '\ufeff') },
-  ),
-  maxLength: 40,
-});
+const weird = weirdValues();
 
-const nested = (depth: number): unknown => {
-  let v: unknown = 'deep';
-  for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
-  return v;
-};
-
-/** Values that a field should not hold, or only barely. */
-const weird: fc.Arbitrary<unknown> = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }),
-  { weight: 4, arbitrary: oddText },
-  fc.nat(100_000).map((n) => 'x'.repeat(n)),
-  fc.constantFrom(
-    'NaN',
-    'Infinity',
-    '-Infinity',
-    '-0',
-    '1e309',
-    '1e3',
-    '-1',
-    '-0.01',
-    '0x1F',
-    '1,000.00',
-    ' 12 ',
-    '١٢٣',
-    '𝟙𝟚',
-    '１２',
-    '',
-    ' ',
-    'null',
-    '9'.repeat(40),
-    '999999999999999.999',
-    '1.',
-    '.5',
-    '+1',
-    '2026-02-30',
-    '2026-01-01T25:00:00Z',
-    '0000-01-01',
-    '9999-12-31T23:59:59Z',
-    'USD',
-    'usd',
-    'JPY',
-    'KWD',
-  ),
-  fc.double(),
-  fc.integer(),
-  fc.bigInt().map(String),
-  fc.oneof(fc.nat(80), fc.nat(300)).map(nested),
-  fc.constantFrom(null, {}, [], [[]], true),
-  fc.dictionary(oddText, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
-);
-
-/** A mutation: a path (possibly into what is not there) and a value, or a deletion. */
-const mutations = (paths: Path[]) =>
-  fc.array(fc.tuple(fc.constantFrom(...paths), fc.oneof(weird, fc.constant(DELETE))), {
-    maxLength: 3,
-  });
-
-function mutate<T>(base: T, changes: [Path, unknown][]): unknown {
-  const root = structuredClone(base) as Record<string | number, unknown>;
-  for (const [path, value] of changes) {
-    let node = root;
-    for (const [i, key] of path.entries()) {
-      if (i === path.length - 1) {
-        if (value === DELETE) delete node[key];
-        else node[key] = value;
-        break;
-      }
-      const next = node[key];
-      if (next === null || typeof next !== 'object')
-        node[key] = typeof path[i + 1] === 'number' ? [] : {};
-      node = node[key] as Record<string | number, unknown>;
-    }
-  }
-  return root;
-}
-
-/** Status counts, so each property can show it reached both sides. */
-class Tally {
-  readonly byClass = new Map<string, number>();
-  add(status: number) {
-    const k = `${Math.floor(status / 100)}xx`;
-    this.byClass.set(k, (this.byClass.get(k) ?? 0) + 1);
-  }
-  get(k: string) {
-    return this.byClass.get(k) ?? 0;
-  }
-}
-
-function expectWellFormed(r: LightMyRequestResponse, what: string) {
-  expect(r.statusCode, `${what} → ${r.statusCode} ${r.body.slice(0, 300)}`).toBeLessThan(500);
-  if (r.statusCode >= 400) {
-    expect(r.headers['content-type'], `${what} → ${r.body.slice(0, 300)}`).toMatch(
-      /^application\/problem\+json/,
-    );
-    const body = r.json();
-    expect(typeof body.code).toBe('string');
-    expect(body.status).toBe(r.statusCode);
-  }
-}
+const fieldMutations = (paths: Path[]) => mutations(paths, weird);
 
 async function send(
   s: Server,
@@ -220,7 +120,7 @@ describe(`fuzzing the API (${backend})`, () => {
       ['unexpected'],
     ];
     const nearValid = fc.record({
-      changes: fc.array(mutations(fields), { minLength: 1, maxLength: 4 }),
+      changes: fc.array(fieldMutations(fields), { minLength: 1, maxLength: 4 }),
       shape: fc.constantFrom('single', 'single', 'batch', 'array'),
     });
     await fc.assert(
@@ -294,7 +194,7 @@ describe(`fuzzing the API (${backend})`, () => {
       },
     );
     await fc.assert(
-      fc.asyncProperty(mutations(fields), key, async (changes, idem) => {
+      fc.asyncProperty(fieldMutations(fields), key, async (changes, idem) => {
         const body = mutate(base(), changes as [Path, unknown][]);
         await send(s, tally, '/v1/partners', json(body), 'application/json', {
           ...(idem === undefined ? {} : { 'idempotency-key': idem }),
@@ -367,7 +267,7 @@ describe(`fuzzing the API (${backend})`, () => {
       ['unexpected'],
     ];
     await fc.assert(
-      fc.asyncProperty(mutations(fields), async (changes) => {
+      fc.asyncProperty(fieldMutations(fields), async (changes) => {
         const body = mutate(base, changes as [Path, unknown][]);
         await send(s, tally, '/v1/programs/fz/versions', json(body), 'application/json', {
           'idempotency-key': `v-${json(changes).length}-${Math.random()}`,

@@ -1,9 +1,18 @@
 import fc from 'fast-check';
-import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveAll } from '../../src/engine/derive-dirty-units.js';
 import { appendOnlyTables } from '../../src/store/schema.js';
+import {
+  DELETE,
+  expectWellFormed,
+  mutate,
+  mutations,
+  oddText,
+  type Path,
+  Tally,
+  weirdValues,
+} from '../support/fuzz-kit.js';
 import { apiClient, testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -15,174 +24,62 @@ import { backend } from '../support/test-tandem.js';
 // publish leaves the program's versions as they were.
 
 type Server = Awaited<ReturnType<typeof testServer>>;
-type Path = (string | number)[];
 
-const DELETE = Symbol('delete');
-
-/** Lone surrogates and NUL next to every other code point. */
-const oddText = fc.string({
-  unit: fc.oneof(
-    { weight: 8, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
-    { weight: 1, arbitrary: fc.constantFrom('\u0000', '\ud800', '\udfff', '\u202e', '\ufeff') },
-  ),
-  maxLength: 40,
+/** Values that a field should not hold, or only barely, with the new sections' words. */
+const weird = weirdValues({
+  textWeight: 3,
+  strings: [
+    '0.001',
+    '10.005',
+    '0.00',
+    '2026-13-01',
+    '2026-02-29',
+    '2026-04-01',
+    'EUR',
+    'tier',
+    'silver',
+    'gold',
+    'share',
+    'q1-push',
+    'priority-support',
+    'payments',
+    'referred_revenue',
+    'month',
+    'quarter',
+    'prorate',
+    'stop',
+    'alert',
+    'multiply',
+    'add',
+    'highest',
+  ],
+  numbers: [
+    0,
+    -0,
+    -1,
+    1,
+    0.001,
+    0.1 + 0.2,
+    1.23456789,
+    1.00001,
+    100.0001,
+    99.999,
+    1e-7,
+    1e21,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER + 2,
+    2 ** 31,
+    2 ** 63,
+    365,
+    366,
+    730,
+    731,
+    1000,
+    1001,
+  ],
 });
-
-const nested = (depth: number): unknown => {
-  let v: unknown = 'deep';
-  for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
-  return v;
-};
-
-/** Values that a field should not hold, or only barely. */
-const weird: fc.Arbitrary<unknown> = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }),
-  { weight: 3, arbitrary: oddText },
-  fc.nat(100_000).map((n) => 'x'.repeat(n)),
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom(
-      'NaN',
-      'Infinity',
-      '-Infinity',
-      '-0',
-      '1e309',
-      '1e3',
-      '-1',
-      '-0.01',
-      '0x1F',
-      '1,000.00',
-      ' 12 ',
-      '١٢٣',
-      '𝟙𝟚',
-      '１２',
-      '',
-      ' ',
-      'null',
-      '9'.repeat(40),
-      '999999999999999.999',
-      '0.001',
-      '10.005',
-      '0.00',
-      '1.',
-      '.5',
-      '+1',
-      '2026-02-30',
-      '2026-13-01',
-      '2026-02-29',
-      '2026-01-01T25:00:00Z',
-      '0000-01-01',
-      '9999-12-31T23:59:59Z',
-      '2026-04-01',
-      'USD',
-      'usd',
-      'EUR',
-      'JPY',
-      'KWD',
-      'tier',
-      'silver',
-      'gold',
-      'share',
-      'q1-push',
-      'priority-support',
-      'payments',
-      'referred_revenue',
-      'month',
-      'quarter',
-      'prorate',
-      'stop',
-      'alert',
-      'multiply',
-      'add',
-      'highest',
-    ),
-  },
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom(
-      0,
-      -0,
-      -1,
-      1,
-      0.001,
-      0.1 + 0.2,
-      1.23456789,
-      1.00001,
-      100.0001,
-      99.999,
-      1e-7,
-      1e21,
-      1e308,
-      -1e308,
-      Number.MAX_SAFE_INTEGER,
-      Number.MAX_SAFE_INTEGER + 2,
-      2 ** 31,
-      2 ** 63,
-      365,
-      366,
-      730,
-      731,
-      1000,
-      1001,
-    ),
-  },
-  fc.double(),
-  fc.integer(),
-  fc.bigInt().map(String),
-  fc.oneof(fc.nat(80), fc.nat(300)).map(nested),
-  fc.constantFrom(null, {}, [], [[]], true, false),
-  fc.dictionary(oddText, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
-);
-
-/** A mutation: a path (possibly into what is not there) and a value, or a deletion. */
-const mutations = (paths: Path[], values: fc.Arbitrary<unknown>, maxLength = 3) =>
-  fc.array(fc.tuple(fc.constantFrom(...paths), fc.oneof(values, fc.constant(DELETE))), {
-    maxLength,
-  });
-
-function mutate<T>(base: T, changes: [Path, unknown][]): unknown {
-  const root = structuredClone(base) as Record<string | number, unknown>;
-  for (const [path, value] of changes) {
-    let node = root;
-    for (const [i, key] of path.entries()) {
-      if (i === path.length - 1) {
-        if (value === DELETE) delete node[key];
-        // A copy: a value may be a part of the base terms, and later changes may go into it.
-        else node[key] = structuredClone(value);
-        break;
-      }
-      const next = node[key];
-      if (next === null || typeof next !== 'object')
-        node[key] = typeof path[i + 1] === 'number' ? [] : {};
-      node = node[key] as Record<string | number, unknown>;
-    }
-  }
-  return root;
-}
-
-/** Status counts, so each property can show it reached both sides. */
-class Tally {
-  readonly byClass = new Map<string, number>();
-  add(status: number) {
-    const k = `${Math.floor(status / 100)}xx`;
-    this.byClass.set(k, (this.byClass.get(k) ?? 0) + 1);
-  }
-  get(k: string) {
-    return this.byClass.get(k) ?? 0;
-  }
-}
-
-function expectWellFormed(r: LightMyRequestResponse, what: string) {
-  expect(r.statusCode, `${what} → ${r.statusCode} ${r.body.slice(0, 300)}`).toBeLessThan(500);
-  if (r.statusCode >= 400) {
-    expect(r.headers['content-type'], `${what} → ${r.body.slice(0, 300)}`).toMatch(
-      /^application\/problem\+json/,
-    );
-    const body = r.json();
-    expect(typeof body.code, `${what} → ${r.body.slice(0, 300)}`).toBe('string');
-    expect(body.status).toBe(r.statusCode);
-  }
-}
 
 const json = (v: unknown) => JSON.stringify(v) ?? 'null';
 const show = (v: string) => v.slice(0, 300).replace(/\n/g, ' ');
