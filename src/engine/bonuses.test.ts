@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { programWithPartner } from '../../test/support/program-with-partner.js';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
 import { closeBonusPeriods } from './bonus-periods.js';
-import { fixedClock } from './deps.js';
 import { deriveAll } from './derive-dirty-units.js';
 import { ingestEvents } from './ingest-events.js';
-import { createPartner } from './partners.js';
-import { createProgram, publishVersion } from './programs.js';
+import { publishVersion } from './programs.js';
 import { listAccruals } from './read-accruals.js';
-import { createCode } from './tracking.js';
 
 const at = (iso: string) => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
 
@@ -43,22 +41,7 @@ const activation = (n: number, day: string) => ({
   referral_code: 'BONUS',
 });
 
-async function world(t: TestTandem) {
-  const past = { ...t, clock: fixedClock(at('2026-01-01')) };
-  await createProgram(past, {
-    key: 'ref',
-    name: 'Referrals',
-    firstVersion: { effectiveFrom: at('2026-01-01'), terms },
-  });
-  const p = await createPartner(past, {
-    name: 'P',
-    kinds: ['referral'],
-    status: 'approved',
-    programs: ['ref'],
-  });
-  await createCode(past, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'BONUS' });
-  return p.id;
-}
+const world = (t: TestTandem) => programWithPartner(t, terms, 'BONUS');
 
 async function bonusLines(t: TestTandem, partnerId: string) {
   const lines = (await listAccruals(t, { partnerId, limit: 100 })).data;

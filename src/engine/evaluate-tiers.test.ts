@@ -1,16 +1,14 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { programWithPartner } from '../../test/support/program-with-partner.js';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
-import { fixedClock } from './deps.js';
 import { deriveAll } from './derive-dirty-units.js';
 import { evaluateTiers } from './evaluate-tiers.js';
 import { ingestEvents } from './ingest-events.js';
 import { listOutboxEvents } from './outbox.js';
-import { changePartnerStatus, createPartner } from './partners.js';
-import { createProgram } from './programs.js';
+import { changePartnerStatus } from './partners.js';
 import { listAccruals } from './read-accruals.js';
 import { readEntitlements, readPartnerTiers } from './read-tiers.js';
-import { createCode } from './tracking.js';
 
 const at = (iso: string) => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
 
@@ -54,22 +52,7 @@ const pay = (id: string, when: string, revenue: string, customer = 'A') => ({
   referral_code: 'GOLDY',
 });
 
-async function world(t: TestTandem) {
-  const past = { ...t, clock: fixedClock(at('2026-01-01')) };
-  await createProgram(past, {
-    key: 'ref',
-    name: 'Referrals',
-    firstVersion: { effectiveFrom: at('2026-01-01'), terms },
-  });
-  const p = await createPartner(past, {
-    name: 'P',
-    kinds: ['referral'],
-    status: 'approved',
-    programs: ['ref'],
-  });
-  await createCode(past, { partnerId: p.id, program: 'ref', kind: 'referral_code', code: 'GOLDY' });
-  return p.id;
-}
+const world = (t: TestTandem) => programWithPartner(t, terms, 'GOLDY');
 
 /** Net accrual per event id for the partner. */
 async function earned(t: TestTandem, partnerId: string) {
