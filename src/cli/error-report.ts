@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { csvCell } from '../core/csv-cell.js';
 import { printable, type Writer } from './cli-io.js';
-import { csvCell } from './parse-csv.js';
 
 /** One row the import could not store: where it is in the file and why. */
 export interface RowError {
@@ -62,7 +62,7 @@ export class ErrorReport {
     else this.notShown++;
     if (this.file) {
       await this.writeFile(
-        `${[e.line, e.id, e.code, e.message].map((v) => csvCell(v)).join(',')}\n`,
+        `${[e.line, e.id, e.code, e.message].map((v) => csvCell(String(v ?? ''))).join(',')}\n`,
       );
     }
   }

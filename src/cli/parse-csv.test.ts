@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CsvRecord, csvCell, parseCsv } from './parse-csv.js';
+import { type CsvRecord, parseCsv } from './parse-csv.js';
 
 /** Splits text into lines the way node:readline does (\n, \r\n; no final empty line). */
 const linesOf = (text: string) => {
@@ -117,25 +117,5 @@ describe('parseCsv', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('csvCell', () => {
-  it('defuses cells a spreadsheet would run as formulas', () => {
-    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
-    expect(csvCell('+1')).toBe("'+1");
-    expect(csvCell('-2')).toBe("'-2");
-    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('\tx')).toBe("'\tx");
-    expect(csvCell('\rx')).toBe(`"'\rx"`);
-  });
-
-  it('quotes commas, quotes and line breaks, and leaves plain text alone', () => {
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('two\nlines')).toBe('"two\nlines"');
-    expect(csvCell('plain')).toBe('plain');
-    expect(csvCell(13)).toBe('13');
-    expect(csvCell(null)).toBe('');
   });
 });

@@ -1,5 +1,6 @@
 import { ChangeList, matchById, plural, quoted, same, type TermsChange } from './change-list.js';
 import { diffAccelerators, diffStacking } from './diff-accelerators.js';
+import { diffPayouts } from './diff-payouts.js';
 import { diffRules } from './diff-rules.js';
 import { diffTiers } from './diff-tiers.js';
 import { amountMetrics } from './metrics.js';
@@ -117,6 +118,7 @@ export const sections: readonly Section[] = [
     key: 'margin_guard',
     diff: (out, b, a) => diffMarginGuard(out, b.margin_guard, a.margin_guard),
   },
+  { key: 'payouts', diff: (out, b, a) => diffPayouts(out, b.payouts, a.payouts) },
 ];
 
 const spaced = (s: string) => s.replace('_', ' ');

@@ -36,6 +36,14 @@ export const errorCodes = [
   'rate_limited',
   'payload_too_large',
   'unsupported_media_type',
+  'payout_run_not_found',
+  'payout_not_found',
+  'payout_run_exists',
+  'period_not_ended',
+  'invalid_payout_transition',
+  'four_eyes_required',
+  'invalid_result_file',
+  'rail_not_configured',
   'internal_error',
 ] as const;
 

@@ -1,12 +1,43 @@
 import type { Currency } from './currency.js';
 
-/** Account addresses are colon paths, as in Formance. */
+/**
+ * Account addresses are colon paths, as in Formance. Everything a program
+ * owes lives under `program:{id}:`, so each program's books balance on their
+ * own and a payout run of one program can claim its partners' balances with
+ * one index range (`partnerPrefix`).
+ */
 export const accounts = {
-  pending: (partnerId: string) => `partner:${partnerId}:pending`,
-  available: (partnerId: string) => `partner:${partnerId}:available`,
-  paid: (partnerId: string) => `partner:${partnerId}:paid`,
+  /** Earned, still inside its hold. */
+  pending: (programId: string, partnerId: string) =>
+    `program:${programId}:partner:${partnerId}:pending`,
+  /** Past its hold: what a payout can claim. Negative after a clawback. */
+  available: (programId: string, partnerId: string) =>
+    `program:${programId}:partner:${partnerId}:available`,
+  /** Claimed by a payout that is not settled yet. */
+  processing: (programId: string, partnerId: string) =>
+    `program:${programId}:partner:${partnerId}:processing`,
+  /** Paid out and confirmed by the rail (or by a person). */
+  paid: (programId: string, partnerId: string) => `program:${programId}:partner:${partnerId}:paid`,
+  /** The counter-account of rewards: minus what the program has cost. */
   expense: (programId: string) => `program:${programId}:expense`,
+  /** Currency conversion at payout: one balance per currency, at the recorded rates. */
+  fx: (programId: string) => `program:${programId}:fx`,
+  partnerPrefix: (programId: string) => `program:${programId}:partner:`,
 } as const;
+
+export const partnerAccountKinds = ['pending', 'available', 'processing', 'paid'] as const;
+export type PartnerAccountKind = (typeof partnerAccountKinds)[number];
+
+/** Splits `program:P:partner:A:kind` into its parts; undefined for other accounts. */
+export function parsePartnerAccount(
+  account: string,
+): { programId: string; partnerId: string; kind: PartnerAccountKind } | undefined {
+  const m = /^program:([^:]+):partner:([^:]+):([a-z]+)$/.exec(account);
+  if (!m) return undefined;
+  const kind = m[3] as PartnerAccountKind;
+  if (!partnerAccountKinds.includes(kind)) return undefined;
+  return { programId: m[1] as string, partnerId: m[2] as string, kind };
+}
 
 /** One side of a ledger transaction: a signed amount on one account. */
 export interface Entry {
@@ -28,16 +59,78 @@ export function accrualEntries(
 ): Entry[] {
   return [
     { account: accounts.expense(programId), amount: -amount, currency },
-    { account: accounts.pending(partnerId), amount, currency },
+    { account: accounts.pending(programId, partnerId), amount, currency },
   ];
 }
 
 /** Entries for releasing a line from pending to available once its hold has passed. */
-export function releaseEntries(partnerId: string, amount: bigint, currency: Currency): Entry[] {
+export function releaseEntries(
+  programId: string,
+  partnerId: string,
+  amount: bigint,
+  currency: Currency,
+): Entry[] {
   return [
-    { account: accounts.pending(partnerId), amount: -amount, currency },
-    { account: accounts.available(partnerId), amount, currency },
+    { account: accounts.pending(programId, partnerId), amount: -amount, currency },
+    { account: accounts.available(programId, partnerId), amount, currency },
   ];
+}
+
+/**
+ * Entries claiming a partner's available balance into a payout: every source
+ * currency leaves `available` (a negative source — a clawback — is claimed
+ * too, which is how it is netted); a source in another currency passes
+ * through the program's `fx` account at the recorded rate; the payout amount
+ * lands in `processing`, in the payout currency. Balanced per currency.
+ */
+export function claimEntries(
+  programId: string,
+  partnerId: string,
+  sources: readonly { currency: Currency; amount: bigint; converted: bigint }[],
+  payout: { amount: bigint; currency: Currency },
+): Entry[] {
+  const out: Entry[] = [];
+  for (const s of sources) {
+    if (s.amount === 0n) continue;
+    out.push({
+      account: accounts.available(programId, partnerId),
+      amount: -s.amount,
+      currency: s.currency,
+    });
+    if (s.currency !== payout.currency) {
+      out.push({ account: accounts.fx(programId), amount: s.amount, currency: s.currency });
+      if (s.converted !== 0n)
+        out.push({
+          account: accounts.fx(programId),
+          amount: -s.converted,
+          currency: payout.currency,
+        });
+    }
+  }
+  out.push({
+    account: accounts.processing(programId, partnerId),
+    amount: payout.amount,
+    currency: payout.currency,
+  });
+  return out;
+}
+
+/** Entries settling a payout: the money leaves `processing` for `paid`. */
+export function settleEntries(
+  programId: string,
+  partnerId: string,
+  amount: bigint,
+  currency: Currency,
+): Entry[] {
+  return [
+    { account: accounts.processing(programId, partnerId), amount: -amount, currency },
+    { account: accounts.paid(programId, partnerId), amount, currency },
+  ];
+}
+
+/** The same entries with every amount negated: how a transaction is undone. */
+export function mirrorEntries(entries: readonly Entry[]): Entry[] {
+  return entries.map((e) => ({ ...e, amount: -e.amount }));
 }
 
 /** True when the entries sum to zero in every currency and none is zero. */

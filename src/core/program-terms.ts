@@ -14,6 +14,7 @@ import { type Currency, isCurrency } from './currency.js';
 import { type Issue, TandemError } from './errors.js';
 import { zodIssues } from './issues.js';
 import { parseAmount } from './money.js';
+import { compilePayoutTerms, type PayoutTerms, payoutTermsSchema } from './payout-terms.js';
 import {
   type CompiledTier,
   checkTierOrder,
@@ -163,6 +164,7 @@ export const programTermsSchema = z
     bonuses: z.array(bonusSchema).max(50).default([]),
     budget: budgetSchema.optional(),
     margin_guard: marginGuardSchema.optional(),
+    payouts: payoutTermsSchema.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -196,6 +198,7 @@ export const programTermsSchema = z
       });
     checkRules(t.rewards, ['rewards']);
     check(t.caps?.per_partner_per_month, ['caps', 'per_partner_per_month']);
+    check(t.payouts?.minimum, ['payouts', 'minimum']);
     checkExtensions(t, t.currency as Currency, ctx, check, checkRules);
   });
 
@@ -382,6 +385,7 @@ export interface ProgramTerms {
   bonuses: CompiledBonus[];
   budget: Budget | undefined;
   marginGuard: MarginGuard | undefined;
+  payouts: PayoutTerms;
 }
 
 /**
@@ -483,5 +487,6 @@ export function compileTerms(doc: ProgramTermsDocument): ProgramTerms {
           alertsAt: [...doc.margin_guard.alerts_at],
         }
       : undefined,
+    payouts: compilePayoutTerms(doc.payouts, cur),
   };
 }

@@ -19,6 +19,8 @@ export const scopes = [
   'read',
   'programs:write',
   'partners:write',
+  'payouts:write',
+  'payouts:approve',
 ] as const;
 export type Scope = (typeof scopes)[number];
 

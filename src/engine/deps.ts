@@ -1,5 +1,7 @@
 import { typeid } from 'typeid-js';
 import type { Store } from '../store/database.js';
+import type { Faults } from './faults.js';
+import type { PayoutRails } from './payout-rail.js';
 
 /** Where time comes from. Domain code never reads the clock itself. */
 export interface Clock {
@@ -25,6 +27,10 @@ export interface Deps {
   readonly log: Logger;
   /** Secret mixed into hashed visitor IPs; stable per installation. */
   readonly secret: string;
+  /** API payout rails (Stripe Connect), when configured. */
+  readonly rails?: PayoutRails;
+  /** Crash points for reliability tests; absent in production. */
+  readonly faults?: Faults;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

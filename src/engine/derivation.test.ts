@@ -168,7 +168,8 @@ describe(`derivation through the ledger (${backend})`, () => {
     await deriveAll(t);
     // 30 days after Jan 10 is Feb 9: already available at this clock.
     expect(await balance(t, p.id)).toMatchObject({ pending: '0.00', available: '20.00' });
-    // What a payout does (issue 4 builds the payout engine): available → paid, balanced.
+    // What a settled payout does to the ledger: available → paid, balanced.
+    const prg = (await t.store.db.selectFrom('programs').select('id').executeTakeFirstOrThrow()).id;
     await t.store.db
       .insertInto('ledger_transactions')
       .values({
@@ -184,7 +185,7 @@ describe(`derivation through the ledger (${backend})`, () => {
       .values([
         {
           tx_id: 'ltx_payout',
-          account: `partner:${p.id}:available`,
+          account: `program:${prg}:partner:${p.id}:available`,
           currency: 'USD',
           amount: -2000n,
           line_id: null,
@@ -192,7 +193,7 @@ describe(`derivation through the ledger (${backend})`, () => {
         },
         {
           tx_id: 'ltx_payout',
-          account: `partner:${p.id}:paid`,
+          account: `program:${prg}:partner:${p.id}:paid`,
           currency: 'USD',
           amount: 2000n,
           line_id: null,

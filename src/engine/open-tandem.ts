@@ -10,11 +10,15 @@ import {
   systemClock,
   typeidIds,
 } from './deps.js';
+import type { Faults } from './faults.js';
+import type { PayoutRails } from './payout-rail.js';
 
 export interface OpenTandemOptions extends OpenStoreOptions {
   clock?: Clock;
   ids?: Ids;
   log?: Logger;
+  rails?: PayoutRails;
+  faults?: Faults;
 }
 
 /**
@@ -44,6 +48,8 @@ export async function openTandem(
       ids: opts.ids ?? typeidIds,
       log: opts.log ?? silentLogger,
       secret: row.value,
+      ...(opts.rails ? { rails: opts.rails } : {}),
+      ...(opts.faults ? { faults: opts.faults } : {}),
     });
     return Object.assign(Object.create(null), deps, { close: () => store.close() });
   } catch (e) {

@@ -77,6 +77,7 @@ export async function postDeltas(
         part.map((l) => ({
           line_id: l.id,
           partner_id: l.partner_id,
+          program_id: l.program_id,
           amount: l.amount,
           currency: l.currency,
           available_at: l.available_at,
@@ -90,6 +91,7 @@ export async function postDeltas(
     due.map((l) => ({
       line_id: l.id,
       partner_id: l.partner_id,
+      program_id: l.program_id,
       amount: BigInt(l.amount),
       currency: l.currency,
     })),
@@ -100,14 +102,21 @@ export async function postDeltas(
 
 /**
  * Moves lines from pending to available in one ledger transaction, with one
- * pair of entries per partner and currency, and records each line as
- * released. The primary key on `releases.line_id` makes a second release of
+ * pair of entries per program, partner and currency, and records each line as
+ * released (per program and partner, since each program keeps its own
+ * books). The primary key on `releases.line_id` makes a second release of
  * the same line impossible.
  */
 export async function releaseLines(
   deps: Pick<Deps, 'ids'>,
   tx: Tx,
-  due: readonly { line_id: string; partner_id: string; amount: bigint; currency: string }[],
+  due: readonly {
+    line_id: string;
+    partner_id: string;
+    program_id: string;
+    amount: bigint;
+    currency: string;
+  }[],
   now: number,
 ): Promise<void> {
   if (due.length === 0) return;
@@ -116,17 +125,25 @@ export async function releaseLines(
     .insertInto('ledger_transactions')
     .values({ id: txId, kind: 'release', unit: null, created_at: now, memo: `${due.length} lines` })
     .execute();
-  const sums = new Map<string, { partner: string; currency: string; amount: bigint }>();
+  const sums = new Map<
+    string,
+    { program: string; partner: string; currency: string; amount: bigint }
+  >();
   for (const l of due) {
-    const k = `${l.partner_id}|${l.currency}`;
-    const s = sums.get(k) ?? { partner: l.partner_id, currency: l.currency, amount: 0n };
+    const k = `${l.program_id}|${l.partner_id}|${l.currency}`;
+    const s = sums.get(k) ?? {
+      program: l.program_id,
+      partner: l.partner_id,
+      currency: l.currency,
+      amount: 0n,
+    };
     s.amount += l.amount;
     sums.set(k, s);
   }
   const entries: EntryRow[] = [];
   for (const s of sums.values()) {
     if (s.amount === 0n) continue;
-    for (const e of releaseEntries(s.partner, s.amount, s.currency as Currency)) {
+    for (const e of releaseEntries(s.program, s.partner, s.amount, s.currency as Currency)) {
       entries.push({
         tx_id: txId,
         account: e.account,

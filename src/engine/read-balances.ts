@@ -1,66 +1,122 @@
 import type { Currency } from '../core/currency.js';
-import { accounts } from '../core/ledger.js';
+import { type PartnerAccountKind, parsePartnerAccount } from '../core/ledger.js';
 import { formatAmount } from '../core/money.js';
 import { toBigInt } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { getPartner } from './partners.js';
+import type { Tx } from './transaction.js';
+
+type Sums = Record<PartnerAccountKind, bigint>;
 
 export interface BalanceView {
   currency: string;
   pending: string;
   available: string;
+  /** Claimed by payouts that are not settled yet. */
+  processing: string;
   paid: string;
   /** Money owed back (refunds after release), carried against future earnings. */
   negative: string;
-  minor: { pending: string; available: string; paid: string; negative: string };
+  minor: { pending: string; available: string; processing: string; paid: string; negative: string };
+}
+
+export interface ProgramBalanceView extends BalanceView {
+  program_id: string;
 }
 
 /**
- * A partner's balances per currency, each the sum of its ledger entries.
- * `available` may be negative after a clawback; `negative` shows that debt as
- * a positive amount and `available` floors at zero only in what can be paid.
+ * A partner's balances per currency, summed over its programs, each the sum
+ * of its ledger entries; `programs` has the same per program (each program
+ * pays under its own payout terms). `available` may be negative after a
+ * clawback; `negative` shows that debt as a positive amount.
  * Errors: `partner_not_found`.
  */
 export async function readBalances(deps: Deps, partnerId: string): Promise<BalanceView[]> {
   await getPartner(deps, partnerId);
-  const names = {
-    pending: accounts.pending(partnerId),
-    available: accounts.available(partnerId),
-    paid: accounts.paid(partnerId),
-  };
-  const rows = await deps.store.db
+  const perProgram = await partnerAccountSums(deps.store.db, partnerId);
+  const total = new Map<string, Sums>();
+  for (const [key, s] of perProgram) {
+    const currency = key.split('|')[1] as string;
+    const t = total.get(currency) ?? zero();
+    for (const k of Object.keys(s) as PartnerAccountKind[]) t[k] += s[k];
+    total.set(currency, t);
+  }
+  return [...total.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, s]) => view(c, s));
+}
+
+/** The same balances, one row per program and currency. */
+export async function readProgramBalances(
+  deps: Deps,
+  partnerId: string,
+): Promise<ProgramBalanceView[]> {
+  await getPartner(deps, partnerId);
+  const perProgram = await partnerAccountSums(deps.store.db, partnerId);
+  return [...perProgram.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, s]) => {
+      const [programId, currency] = key.split('|') as [string, string];
+      return { program_id: programId, ...view(currency, s) };
+    });
+}
+
+/**
+ * Sums of a partner's accounts keyed `programId|currency`. The partner's
+ * programs are those it is enrolled in or has lines in; their account names
+ * are then exact index lookups.
+ */
+export async function partnerAccountSums(
+  db: Deps['store']['db'] | Tx,
+  partnerId: string,
+): Promise<Map<string, Sums>> {
+  const programs = await db
+    .selectFrom('enrollments')
+    .select('program_id')
+    .where('partner_id', '=', partnerId)
+    .union(db.selectFrom('accrual_lines').select('program_id').where('partner_id', '=', partnerId))
+    .execute();
+  const names = programs.flatMap((p) =>
+    (['pending', 'available', 'processing', 'paid'] as const).map(
+      (k) => `program:${p.program_id}:partner:${partnerId}:${k}`,
+    ),
+  );
+  const out = new Map<string, Sums>();
+  if (names.length === 0) return out;
+  const rows = await db
     .selectFrom('ledger_entries')
     .select(['account', 'currency'])
     .select((eb) => eb.fn.sum<string | number | bigint | null>('amount').as('total'))
-    .where('account', 'in', Object.values(names))
+    .where('account', 'in', names)
     .groupBy(['account', 'currency'])
     .execute();
-  const by = new Map<string, { pending: bigint; available: bigint; paid: bigint }>();
   for (const r of rows) {
-    const b = by.get(r.currency) ?? { pending: 0n, available: 0n, paid: 0n };
-    const total = toBigInt(r.total);
-    if (r.account === names.pending) b.pending = total;
-    else if (r.account === names.available) b.available = total;
-    else b.paid = total;
-    by.set(r.currency, b);
+    const a = parsePartnerAccount(r.account);
+    if (!a) continue;
+    const key = `${a.programId}|${r.currency}`;
+    const s = out.get(key) ?? zero();
+    s[a.kind] += toBigInt(r.total);
+    out.set(key, s);
   }
-  return [...by.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([currency, b]) => {
-      const cur = currency as Currency;
-      const negative = b.available < 0n ? -b.available : 0n;
-      return {
-        currency,
-        pending: formatAmount(b.pending, cur),
-        available: formatAmount(b.available, cur),
-        paid: formatAmount(b.paid, cur),
-        negative: formatAmount(negative, cur),
-        minor: {
-          pending: `${b.pending}`,
-          available: `${b.available}`,
-          paid: `${b.paid}`,
-          negative: `${negative}`,
-        },
-      };
-    });
+  return out;
+}
+
+const zero = (): Sums => ({ pending: 0n, available: 0n, processing: 0n, paid: 0n });
+
+function view(currency: string, b: Sums): BalanceView {
+  const cur = currency as Currency;
+  const negative = b.available < 0n ? -b.available : 0n;
+  return {
+    currency,
+    pending: formatAmount(b.pending, cur),
+    available: formatAmount(b.available, cur),
+    processing: formatAmount(b.processing, cur),
+    paid: formatAmount(b.paid, cur),
+    negative: formatAmount(negative, cur),
+    minor: {
+      pending: `${b.pending}`,
+      available: `${b.available}`,
+      processing: `${b.processing}`,
+      paid: `${b.paid}`,
+      negative: `${negative}`,
+    },
+  };
 }

@@ -22,10 +22,11 @@ export async function releaseHolds(
     const due = await sql<{
       line_id: string;
       partner_id: string;
+      program_id: string;
       amount: unknown;
       currency: string;
     }>`
-      SELECT line_id, partner_id, amount, currency FROM hold_queue
+      SELECT line_id, partner_id, program_id, amount, currency FROM hold_queue
       WHERE available_at <= ${now} ORDER BY available_at, line_id LIMIT ${limit}${lock}`.execute(
       tx,
     );

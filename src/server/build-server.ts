@@ -26,6 +26,8 @@ import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { partnerProgramRoutes } from './routes/partner-programs.js';
 import { partnerRoutes } from './routes/partners.js';
+import { payoutRunRoutes } from './routes/payout-runs.js';
+import { payoutRoutes } from './routes/payouts.js';
 import { programRoutes } from './routes/programs.js';
 import { readRoutes } from './routes/reads.js';
 import { tierRoutes } from './routes/tiers.js';
@@ -117,6 +119,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     tierRoutes(v1, deps);
     budgetRoutes(v1, deps);
     partnerProgramRoutes(v1, deps);
+    payoutRunRoutes(v1, deps);
+    payoutRoutes(v1, deps);
   });
 
   app.addHook('onClose', async () => {

@@ -36,6 +36,14 @@ export const statusOf: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   rate_limited: 429,
+  payout_run_not_found: 404,
+  payout_not_found: 404,
+  payout_run_exists: 409,
+  period_not_ended: 422,
+  invalid_payout_transition: 409,
+  four_eyes_required: 403,
+  invalid_result_file: 422,
+  rail_not_configured: 422,
   internal_error: 500,
 };
 

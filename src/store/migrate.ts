@@ -2,11 +2,13 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { Store } from './database.js';
 import { initial } from './migrations/0001-initial.js';
 import { programGrowth } from './migrations/0002-program-growth.js';
+import { payouts } from './migrations/0003-payouts.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001-initial': initial(store.dialect),
     '0002-program-growth': programGrowth(store.dialect),
+    '0003-payouts': payouts(store.dialect),
   };
 }
 

@@ -192,6 +192,7 @@ export interface AccrualLinesTable {
 export interface HoldQueueTable {
   line_id: string;
   partner_id: string;
+  program_id: string;
   amount: Int;
   currency: string;
   available_at: Int;
@@ -264,6 +265,78 @@ export interface Schema {
   partner_tier_history: PartnerTierHistoryTable;
   closed_periods: ClosedPeriodsTable;
   outbox_events: OutboxEventsTable;
+  payout_profiles: PayoutProfilesTable;
+  fx_rates: FxRatesTable;
+  payout_runs: PayoutRunsTable;
+  payouts: PayoutsTable;
+  payout_skips: PayoutSkipsTable;
+  payout_events: PayoutEventsTable;
+}
+
+export interface PayoutProfilesTable {
+  partner_id: string;
+  rail: string;
+  details: Json;
+  currency: string | null;
+  tax_form: string | null;
+  tax_id_present: Bool;
+  tax_country: string | null;
+  created_at: Int;
+  updated_at: Int;
+}
+export interface FxRatesTable {
+  id: string;
+  base: string;
+  quote: string;
+  /** An exact decimal, quote units per base unit. */
+  rate: string;
+  as_of: Int;
+  source: string | null;
+  created_at: Int;
+}
+export interface PayoutRunsTable {
+  id: string;
+  program_id: string;
+  period: string;
+  status: string;
+  version_id: string;
+  requires_approval: Bool;
+  created_by: string;
+  approved_by: string | null;
+  created_at: Int;
+  updated_at: Int;
+  summary: Json;
+}
+export interface PayoutsTable {
+  id: string;
+  run_id: string;
+  program_id: string;
+  partner_id: string;
+  status: string;
+  rail: string;
+  amount: Int;
+  currency: string;
+  sources: Json;
+  claim_tx_id: string;
+  reference: string | null;
+  failure_reason: string | null;
+  attempts: Int;
+  created_at: Int;
+  updated_at: Int;
+}
+export interface PayoutSkipsTable {
+  run_id: string;
+  partner_id: string;
+  reason: string;
+  detail: string | null;
+}
+export interface PayoutEventsTable {
+  id: string;
+  payout_id: string;
+  at: Int;
+  status: string;
+  actor: string;
+  data: Json;
 }
 
 /** Tables that form the ledger: append-only, enforced by triggers. */
@@ -283,4 +356,5 @@ export const appendOnlyTables = [
   'program_versions',
   'partner_status_history',
   'partner_tier_history',
+  'payout_events',
 ] as const;

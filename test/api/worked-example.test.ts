@@ -152,9 +152,10 @@ describe(`the worked example over HTTP (${backend})`, () => {
         currency: 'USD',
         pending: '0.00',
         available: '230.00',
+        processing: '0.00',
         paid: '0.00',
         negative: '0.00',
-        minor: { pending: '0', available: '23000', paid: '0', negative: '0' },
+        minor: { pending: '0', available: '23000', processing: '0', paid: '0', negative: '0' },
       }),
     ]);
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type FixedClock, fixedClock, type Ids } from '../../src/engine/deps.js';
 import { openTandem } from '../../src/engine/open-tandem.js';
+import type { PayoutRails } from '../../src/engine/payout-rail.js';
 
 /** Which backend this run tests: PostgreSQL when DATABASE_URL is set, else SQLite in memory. */
 export const backend = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -11,7 +12,9 @@ export const backend = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
  * own schema (dropped on close), so test files can run in parallel on one
  * database.
  */
-export async function testTandem(opts: { clock?: FixedClock; now?: string; ids?: Ids } = {}) {
+export async function testTandem(
+  opts: { clock?: FixedClock; now?: string; ids?: Ids; rails?: PayoutRails } = {},
+) {
   const clock = opts.clock ?? fixedClock(Date.parse(opts.now ?? '2026-01-01T00:00:00Z'));
   const url = process.env.DATABASE_URL;
   if (!url) {
@@ -19,6 +22,7 @@ export async function testTandem(opts: { clock?: FixedClock; now?: string; ids?:
       file: ':memory:',
       clock,
       ...(opts.ids ? { ids: opts.ids } : {}),
+      ...(opts.rails ? { rails: opts.rails } : {}),
     });
     return { ...deps, clock, close: deps.close };
   }
@@ -33,6 +37,7 @@ export async function testTandem(opts: { clock?: FixedClock; now?: string; ids?:
     clock,
     poolSize: 4,
     ...(opts.ids ? { ids: opts.ids } : {}),
+    ...(opts.rails ? { rails: opts.rails } : {}),
   });
   return {
     ...deps,

@@ -1,0 +1,318 @@
+import { sql } from 'kysely';
+import type { Currency } from '../core/currency.js';
+import { TandemError } from '../core/errors.js';
+import { type Entry, isBalanced, mirrorEntries, settleEntries } from '../core/ledger.js';
+import { formatAmount } from '../core/money.js';
+import type { PayoutStatus, RailName } from '../core/payout.js';
+import type { PayoutSource } from '../core/plan-payout.js';
+import { toIso } from '../core/time.js';
+import { jsonIn, jsonOut, toBigInt, toNumber } from '../store/values.js';
+import type { Deps } from './deps.js';
+import { chunks, type Db, type Tx } from './transaction.js';
+
+/** A payout as the engine handles it. */
+export interface Payout {
+  id: string;
+  runId: string;
+  programId: string;
+  partnerId: string;
+  status: PayoutStatus;
+  rail: RailName;
+  amount: bigint;
+  currency: Currency;
+  sources: PayoutSource[];
+  claimTxId: string;
+  reference: string | null;
+  failureReason: string | null;
+  attempts: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PayoutView {
+  id: string;
+  run_id: string;
+  program_id: string;
+  partner_id: string;
+  status: PayoutStatus;
+  rail: RailName;
+  amount: string;
+  currency: string;
+  minor: string;
+  /** What was claimed per currency and, where converted, the rate used. */
+  sources: {
+    currency: string;
+    amount: string;
+    converted: string;
+    rate?: { id: string; pair: string; rate: string; as_of: string; inverted: boolean };
+  }[];
+  reference: string | null;
+  failure_reason: string | null;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Statuses a payout can move to from each status; anything else is refused. */
+const next: Record<PayoutStatus, readonly PayoutStatus[]> = {
+  pending: ['approved', 'canceled'],
+  approved: ['sending', 'sent', 'canceled'],
+  sending: ['sent', 'settled', 'failed'],
+  sent: ['settled', 'failed'],
+  settled: [],
+  failed: [],
+  canceled: [],
+};
+
+export const openStatuses: readonly PayoutStatus[] = ['pending', 'approved', 'sending', 'sent'];
+
+type PayoutRow = {
+  id: string;
+  run_id: string;
+  program_id: string;
+  partner_id: string;
+  status: string;
+  rail: string;
+  amount: unknown;
+  currency: string;
+  sources: unknown;
+  claim_tx_id: string;
+  reference: string | null;
+  failure_reason: string | null;
+  attempts: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+};
+
+export function payoutFromRow(r: PayoutRow): Payout {
+  const sources = jsonOut<
+    (Omit<PayoutSource, 'amount' | 'converted'> & { amount: string; converted: string })[]
+  >(r.sources).map((s) => ({ ...s, amount: BigInt(s.amount), converted: BigInt(s.converted) }));
+  return {
+    id: r.id,
+    runId: r.run_id,
+    programId: r.program_id,
+    partnerId: r.partner_id,
+    status: r.status as PayoutStatus,
+    rail: r.rail as RailName,
+    amount: toBigInt(r.amount),
+    currency: r.currency as Currency,
+    sources,
+    claimTxId: r.claim_tx_id,
+    reference: r.reference,
+    failureReason: r.failure_reason,
+    attempts: toNumber(r.attempts),
+    createdAt: toNumber(r.created_at),
+    updatedAt: toNumber(r.updated_at),
+  };
+}
+
+/** Sources as stored (bigints as strings, so JSON can hold them). */
+export function sourcesJson(sources: readonly PayoutSource[]): string {
+  return jsonIn(sources.map((s) => ({ ...s, amount: `${s.amount}`, converted: `${s.converted}` })));
+}
+
+export function payoutView(p: Payout): PayoutView {
+  return {
+    id: p.id,
+    run_id: p.runId,
+    program_id: p.programId,
+    partner_id: p.partnerId,
+    status: p.status,
+    rail: p.rail,
+    amount: formatAmount(p.amount, p.currency),
+    currency: p.currency,
+    minor: `${p.amount}`,
+    sources: p.sources.map((s) => ({
+      currency: s.currency,
+      amount: formatAmount(s.amount, s.currency),
+      converted: formatAmount(s.converted, p.currency),
+      ...(s.rate
+        ? {
+            rate: {
+              id: s.rate.id,
+              pair: `${s.rate.base}/${s.rate.quote}`,
+              rate: s.rate.rate,
+              as_of: toIso(s.rate.as_of),
+              inverted: s.rate.inverted,
+            },
+          }
+        : {}),
+    })),
+    reference: p.reference,
+    failure_reason: p.failureReason,
+    attempts: p.attempts,
+    created_at: toIso(p.createdAt),
+    updated_at: toIso(p.updatedAt),
+  };
+}
+
+/** Errors: `payout_not_found`. */
+export async function loadPayout(db: Db | Tx, id: string): Promise<Payout> {
+  const r = await db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw new TandemError('payout_not_found', `no payout ${id}`);
+  return payoutFromRow(r);
+}
+
+/**
+ * Posts one balanced ledger transaction. Payout transactions carry
+ * `unit = payout:{id}` and a memo naming the step (claim, settle, return), so
+ * reconciliation finds each payout's postings.
+ */
+export async function postTransaction(
+  deps: Pick<Deps, 'ids'>,
+  tx: Tx,
+  t: { kind: 'payout'; unit: string; memo: string; entries: readonly Entry[]; now: number },
+): Promise<string> {
+  if (!isBalanced(t.entries)) throw new Error(`unbalanced ledger transaction for ${t.unit}`);
+  const id = deps.ids.next('ltx');
+  await tx
+    .insertInto('ledger_transactions')
+    .values({ id, kind: t.kind, unit: t.unit, created_at: t.now, memo: t.memo })
+    .execute();
+  for (const part of chunks(t.entries, 500))
+    await tx
+      .insertInto('ledger_entries')
+      .values(
+        part.map((e) => ({
+          tx_id: id,
+          account: e.account,
+          currency: e.currency,
+          amount: e.amount,
+          line_id: null,
+          created_at: t.now,
+        })),
+      )
+      .execute();
+  return id;
+}
+
+/**
+ * Moves a payout to `to` if it is still in one of the statuses that may
+ * lead there, with the ledger side of the move in the same transaction:
+ * `settled` moves the amount from processing to paid; `failed` and
+ * `canceled` post the mirror of the claim, returning every claimed currency
+ * to the available balance. The update is conditional on the current status,
+ * so of two racing callers exactly one moves it (and posts); the other gets
+ * `false`. Every move is recorded in `payout_events` with its data.
+ */
+export async function movePayout(
+  deps: Pick<Deps, 'ids' | 'clock'>,
+  tx: Tx,
+  payout: Payout,
+  to: PayoutStatus,
+  opts: {
+    actor: string;
+    reference?: string | null;
+    reason?: string | null;
+    data?: Record<string, unknown>;
+    countAttempt?: boolean;
+  },
+): Promise<boolean> {
+  const from = (Object.keys(next) as PayoutStatus[]).filter((s) => next[s].includes(to));
+  const now = deps.clock.now();
+  const res = await tx
+    .updateTable('payouts')
+    .set({
+      status: to,
+      updated_at: now,
+      ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
+      ...(opts.reason !== undefined ? { failure_reason: opts.reason } : {}),
+      ...(opts.countAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
+    })
+    .where('id', '=', payout.id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) return false;
+  const unit = `payout:${payout.id}`;
+  if (to === 'settled') {
+    await postTransaction(deps, tx, {
+      kind: 'payout',
+      unit,
+      memo: 'settle',
+      entries: settleEntries(payout.programId, payout.partnerId, payout.amount, payout.currency),
+      now,
+    });
+  } else if (to === 'failed' || to === 'canceled') {
+    const claim = await tx
+      .selectFrom('ledger_entries')
+      .select(['account', 'currency', 'amount'])
+      .where('tx_id', '=', payout.claimTxId)
+      .orderBy('id')
+      .execute();
+    await postTransaction(deps, tx, {
+      kind: 'payout',
+      unit,
+      memo: 'return',
+      entries: mirrorEntries(
+        claim.map((e) => ({
+          account: e.account,
+          currency: e.currency as Currency,
+          amount: toBigInt(e.amount),
+        })),
+      ),
+      now,
+    });
+  }
+  await tx
+    .insertInto('payout_events')
+    .values({
+      id: deps.ids.next('pev'),
+      payout_id: payout.id,
+      at: now,
+      status: to,
+      actor: opts.actor,
+      data: jsonIn({
+        from: payout.status,
+        ...(opts.reference ? { reference: opts.reference } : {}),
+        ...(opts.reason ? { reason: opts.reason } : {}),
+        ...(opts.data ?? {}),
+      }),
+    })
+    .execute();
+  return true;
+}
+
+/** Refuses a move the state machine does not allow. Errors: `invalid_payout_transition`. */
+export function assertCanMove(p: Payout, to: PayoutStatus): void {
+  if (!next[p.status].includes(to))
+    throw new TandemError(
+      'invalid_payout_transition',
+      `payout ${p.id} is ${p.status}; it cannot become ${to}`,
+      { status: p.status, allowed: next[p.status] },
+    );
+}
+
+/**
+ * Brings a run's status in line with its payouts once it is sending:
+ * `sent` when none waits to be sent, `settled` when every payout has its
+ * outcome (settled, failed or canceled).
+ */
+export async function refreshRunStatus(deps: Pick<Deps, 'clock'>, tx: Tx, runId: string) {
+  const run = await tx
+    .selectFrom('payout_runs')
+    .select('status')
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  if (!run || !['sending', 'sent'].includes(run.status)) return;
+  const counts = await tx
+    .selectFrom('payouts')
+    .select('status')
+    .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+    .where('run_id', '=', runId)
+    .groupBy('status')
+    .execute();
+  const n = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
+  const status =
+    n('pending') + n('approved') + n('sending') > 0
+      ? 'sending'
+      : n('sent') > 0
+        ? 'sent'
+        : 'settled';
+  if (status !== run.status)
+    await tx
+      .updateTable('payout_runs')
+      .set({ status, updated_at: deps.clock.now() })
+      .where('id', '=', runId)
+      .execute();
+}

@@ -1,0 +1,68 @@
+import type { ApiRail, RailAnswer, RailTransfer } from '../payout-rail.js';
+import { isStripeRailError, type StripeTransfers, stripeTransfers } from './stripe-transfers.js';
+
+/**
+ * Stripe Connect transfers as a payout rail. The payout id is both the
+ * `Idempotency-Key` and the `transfer_group`, so a retry after a timeout or a
+ * lost answer replays the first transfer instead of making a second one, and
+ * the transfer can always be found again from the payout.
+ *
+ * Stripe saves a 500 under its key and replays it, and calls its outcome
+ * indeterminate; the rail then looks the transfer up by its group: found, it
+ * is the answer; not found, no money moved and the payout fails (its money
+ * returns to the balance and the next run pays it under a new id).
+ */
+export function stripeRail(opts: {
+  apiKey: string;
+  baseUrl?: string;
+  timeoutMs?: number;
+}): ApiRail {
+  const client: StripeTransfers = stripeTransfers(opts);
+  const find = async (payoutId: string) => {
+    const [t] = await client.listByGroup(payoutId);
+    return t ? { reference: t.id, amount: t.amount, currency: t.currency } : undefined;
+  };
+  return {
+    find,
+    async send(t: RailTransfer): Promise<RailAnswer> {
+      try {
+        const made = await client.create({
+          amount: t.amount,
+          currency: t.currency,
+          destination: t.details.account ?? '',
+          idempotencyKey: t.payoutId,
+          transferGroup: t.payoutId,
+          description: t.description.slice(0, 300),
+          metadata: { payout_id: t.payoutId, run_id: t.runId, partner_id: t.partnerId },
+        });
+        // A transfer to a connected account is final once made: settled, not merely sent.
+        return {
+          kind: 'settled',
+          reference: made.id,
+          amount: made.amount,
+          currency: made.currency,
+        };
+      } catch (e) {
+        if (!isStripeRailError(e)) return { kind: 'unknown', reason: String(e) };
+        const f = e.failure;
+        if (f.kind === 'declined')
+          return { kind: 'declined', reason: `stripe declined: ${f.code}: ${f.message}` };
+        if (f.kind === 'server' && f.status === 500) {
+          const found = await find(t.payoutId).catch(() => undefined);
+          if (found) return { kind: 'settled', ...found };
+          return {
+            kind: 'declined',
+            reason: `stripe api_error (500) and no transfer in group ${t.payoutId}: nothing was paid`,
+          };
+        }
+        if (f.kind === 'invalid')
+          return {
+            kind: 'declined',
+            reason: `stripe refused the request: ${f.code}: ${f.message}`,
+          };
+        // timeout, network, 429, 409 in flight, auth, idempotency: ask again later with the same key.
+        return { kind: 'unknown', reason: `stripe ${f.kind}: ${f.message}` };
+      }
+    },
+  };
+}
