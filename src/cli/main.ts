@@ -7,6 +7,7 @@ import { commandContext } from './command-context.js';
 import { eventsCommands } from './events-commands.js';
 import { keysCommands } from './keys-commands.js';
 import { partnersCommands } from './partners-commands.js';
+import { payoutsCommands } from './payouts-commands.js';
 import { programCommands } from './program-commands.js';
 import { tiersCommands } from './tiers-commands.js';
 
@@ -52,6 +53,7 @@ Run "tandem <command> <subcommand> --help" for the options of each.`,
   keysCommands(root, ctx);
   partnersCommands(root, ctx);
   tiersCommands(root, ctx);
+  payoutsCommands(root, ctx);
   backtestCommand(root, ctx);
   return root;
 }

@@ -36,7 +36,7 @@ export async function approvePayoutRun(
         run.status === 'claiming'
           ? `run ${runId} is still claiming balances`
           : `run ${runId} is ${run.status}; only a pending run can be approved`,
-        { status: run.status },
+        { current_status: run.status },
       );
     if (toBool(run.requires_approval) && run.created_by === actor)
       throw new TandemError(
@@ -65,6 +65,8 @@ export async function approvePayoutRun(
       .where('status', '=', 'pending')
       .execute();
     await audit(deps, tx, { actor, action: 'payout_run.approved', subject: runId });
+    deps.faults?.hit('approve.in_tx');
   });
+  deps.faults?.hit('approve.done');
   return readPayoutRun(deps, runId);
 }

@@ -29,7 +29,7 @@ export async function cancelPayoutRun(
       throw new TandemError(
         'invalid_payout_transition',
         `run ${runId} is ${run.status}; only a run that has not been sent can be canceled`,
-        { status: run.status },
+        { current_status: run.status },
       );
     await tx
       .updateTable('payout_runs')

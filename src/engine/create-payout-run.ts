@@ -37,6 +37,7 @@ const CHUNK = 500;
 export async function createPayoutRun(
   deps: Deps,
   input: { program: string; period?: string | undefined; actor: string },
+  opts: { chunk?: number } = {},
 ): Promise<PayoutRunView> {
   const now = deps.clock.now();
   const program = await findProgram(deps.store.db, input.program);
@@ -92,7 +93,7 @@ export async function createPayoutRun(
     return id;
   });
   deps.faults?.hit('run.created');
-  await claimRun(deps, runId);
+  await claimRun(deps, runId, opts);
   return readPayoutRun(deps, runId);
 }
 
@@ -130,7 +131,11 @@ export async function termsInForce(
  * call again after a crash: partners with a payout or a hold in this run are
  * done.
  */
-export async function claimRun(deps: Deps, runId: string): Promise<void> {
+export async function claimRun(
+  deps: Deps,
+  runId: string,
+  opts: { chunk?: number } = {},
+): Promise<void> {
   const run = await deps.store.db
     .selectFrom('payout_runs')
     .selectAll()
@@ -163,7 +168,7 @@ export async function claimRun(deps: Deps, runId: string): Promise<void> {
   ]
     .filter((p) => !handled.has(p))
     .sort();
-  for (const part of chunks(partners, CHUNK)) {
+  for (const part of chunks(partners, opts.chunk ?? CHUNK)) {
     await inTransaction(deps, (tx) => claimChunk(deps, tx, run, terms, part));
     deps.faults?.hit('claim.chunk');
   }
@@ -294,6 +299,7 @@ async function claimChunk(
       entries: claimEntries(run.program_id, partnerId, plan.sources, plan),
       now,
     });
+    deps.faults?.hit('claim.posted_in_tx');
     await tx
       .insertInto('payouts')
       .values({

@@ -86,6 +86,7 @@ export async function importPayoutResults(
         );
         return changed ? row.status : 'unchanged';
       });
+      deps.faults?.hit('import.row');
       if (outcome) report.push({ line: row.line, payout_id: row.payoutId, outcome });
     } catch (e) {
       if (!isTandemError(e)) throw e;

@@ -197,7 +197,7 @@ export async function postTransaction(
  * `false`. Every move is recorded in `payout_events` with its data.
  */
 export async function movePayout(
-  deps: Pick<Deps, 'ids' | 'clock'>,
+  deps: Pick<Deps, 'ids' | 'clock' | 'faults'>,
   tx: Tx,
   payout: Payout,
   to: PayoutStatus,
@@ -224,6 +224,7 @@ export async function movePayout(
     .where('status', 'in', from)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) return false;
+  deps.faults?.hit(`move.${to}.in_tx`);
   const unit = `payout:${payout.id}`;
   if (to === 'settled') {
     await postTransaction(deps, tx, {
@@ -279,7 +280,7 @@ export function assertCanMove(p: Payout, to: PayoutStatus): void {
     throw new TandemError(
       'invalid_payout_transition',
       `payout ${p.id} is ${p.status}; it cannot become ${to}`,
-      { status: p.status, allowed: next[p.status] },
+      { current_status: p.status, allowed: next[p.status] },
     );
 }
 

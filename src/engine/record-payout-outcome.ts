@@ -75,7 +75,7 @@ export async function applyOutcome(
     throw new TandemError(
       'invalid_payout_transition',
       `payout ${p.id} is ${p.status}: it has not been sent yet`,
-      { status: p.status },
+      { current_status: p.status },
     );
   assertCanMove(p, outcome.status);
   const moved = await movePayout(deps, tx, p, outcome.status, {

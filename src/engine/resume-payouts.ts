@@ -32,6 +32,7 @@ export async function resumePayouts(
     if (run.status === 'claiming') {
       await claimRun(deps, run.id);
       out.claimed++;
+      deps.faults?.hit('resume.claimed');
     } else if (run.status === 'canceled') {
       out.canceled += await cancelOpenPayouts(deps, run.id, 'system', 'run canceled');
     }

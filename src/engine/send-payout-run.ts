@@ -43,7 +43,7 @@ export async function sendPayoutRun(
         run.status === 'pending'
           ? `run ${runId} waits for approval`
           : `run ${runId} is ${run.status}; only an approved run can be sent`,
-        { status: run.status },
+        { current_status: run.status },
       );
     const api = await tx
       .selectFrom('payouts')
@@ -82,6 +82,7 @@ export async function sendPayoutRun(
       .where('rail', 'in', offline)
       .execute();
     await audit(deps, tx, { actor, action: 'payout_run.sent', subject: runId });
+    deps.faults?.hit('send.in_tx');
   });
   deps.faults?.hit('send.offline_done');
   const api = await deps.store.db
@@ -159,6 +160,7 @@ export async function sendApiPayout(deps: Deps, payoutId: string, actor: string)
             },
           },
         });
+        deps.faults?.hit('rail.recording_in_tx');
         await refreshRunStatus(deps, tx, p.runId);
         return true;
       }

@@ -62,13 +62,14 @@ export function problem(
   detail: string,
   extra: Record<string, unknown> = {},
 ): Problem {
+  // Details never override the fields a client dispatches on.
   return {
+    ...extra,
     type: `urn:tandem:error:${code}`,
     title: code.replaceAll('_', ' '),
     status: statusOf[code],
     code,
     detail,
-    ...extra,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/engine/api-keys.js';
+import type { PayoutRails } from '../../src/engine/payout-rail.js';
 import { buildServer } from '../../src/server/build-server.js';
 import { type TestTandem, testTandem } from './test-tandem.js';
 
@@ -8,7 +9,7 @@ import { type TestTandem, testTandem } from './test-tandem.js';
  * under test, with an admin key. No worker runs: call `deriveAll(t)` to drain
  * derivation deterministically.
  */
-export async function testServer(opts: { now?: string } = {}): Promise<{
+export async function testServer(opts: { now?: string; rails?: PayoutRails } = {}): Promise<{
   t: TestTandem;
   app: FastifyInstance;
   adminKey: string;
@@ -36,7 +37,7 @@ export async function testServer(opts: { now?: string } = {}): Promise<{
  */
 export const apiClient =
   (s: { app: FastifyInstance; adminKey: string }, key: string | null = s.adminKey) =>
-  (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
+  (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) =>
     s.app.inject({
       method,
       url,

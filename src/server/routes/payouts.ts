@@ -10,6 +10,7 @@ import { importFxRates, listFxRates } from '../../engine/fx-rates.js';
 import { getPayoutProfile, putPayoutProfile } from '../../engine/payout-profiles.js';
 import { listPayouts, readPayout } from '../../engine/read-payout-runs.js';
 import { listStatementPeriods, readStatement } from '../../engine/read-statement.js';
+import { reconcilePayouts } from '../../engine/reconcile-payouts.js';
 import { recordPayoutOutcome } from '../../engine/record-payout-outcome.js';
 import { resumePayouts } from '../../engine/resume-payouts.js';
 import { requirePartnerAccess, requireScope } from '../auth.js';
@@ -132,6 +133,28 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
       requireScope(p, 'payouts:write');
       await cancelPayout(deps, request.params.id, p.keyId, request.body.reason);
       return readPayout(deps, request.params.id);
+    },
+  );
+
+  r.get(
+    '/v1/payouts/reconciliation',
+    {
+      schema: {
+        tags: ['payouts'],
+        summary:
+          'Tie ledger balances, payout records and rail confirmations together and list every difference',
+        querystring: z.object({
+          program_id: z.string().max(100).optional(),
+          check_rail: z.enum(['true', 'false']).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      requireScope(principal(request), 'read');
+      return reconcilePayouts(deps, {
+        program: request.query.program_id,
+        checkRail: request.query.check_rail === 'true',
+      });
     },
   );
 
