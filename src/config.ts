@@ -10,6 +10,10 @@ export interface Config {
   logLevel: string;
   workerIntervalMs: number;
   tierIntervalMs: number;
+  /** Stripe Connect transfers: the secret key and, for tests and proxies, another API base. */
+  stripe: { apiKey: string; baseUrl: string | undefined } | undefined;
+  /** A crash point for reliability tests (`TANDEM_CRASH_AT=point[#n]`); never set in production. */
+  crashAt: string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,5 +29,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     workerIntervalMs: Number(env.TANDEM_WORKER_INTERVAL_MS ?? 1000),
     tierIntervalMs: Number(env.TANDEM_TIER_INTERVAL_MS ?? 3_600_000),
+    stripe: env.TANDEM_STRIPE_API_KEY
+      ? { apiKey: env.TANDEM_STRIPE_API_KEY, baseUrl: env.TANDEM_STRIPE_API_BASE || undefined }
+      : undefined,
+    crashAt: env.TANDEM_CRASH_AT || undefined,
   };
 }

@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { readConfig } from './config.js';
+import { faultsFromEnv } from './engine/faults.js';
 import { claimFirstStart } from './engine/first-start.js';
 import { openTandem } from './engine/open-tandem.js';
+import { stripeRail } from './engine/rails/stripe-rail.js';
 import { seedDemo } from './engine/seed-demo.js';
 import { startWorker } from './engine/worker.js';
 import { buildServer } from './server/build-server.js';
@@ -23,11 +25,23 @@ async function main() {
       : {}),
   });
   mkdirSync(config.dataDir, { recursive: true });
-  const deps = await openTandem(
-    config.databaseUrl
-      ? { url: config.databaseUrl, log }
-      : { file: join(config.dataDir, 'tandem.db'), log },
-  );
+  const rails = config.stripe
+    ? {
+        stripe: stripeRail({
+          apiKey: config.stripe.apiKey,
+          ...(config.stripe.baseUrl ? { baseUrl: config.stripe.baseUrl } : {}),
+        }),
+      }
+    : undefined;
+  const faults = faultsFromEnv(config.crashAt, () => process.kill(process.pid, 'SIGKILL'));
+  const deps = await openTandem({
+    ...(config.databaseUrl
+      ? { url: config.databaseUrl }
+      : { file: join(config.dataDir, 'tandem.db') }),
+    log,
+    ...(rails ? { rails } : {}),
+    ...(faults ? { faults } : {}),
+  });
   const database = config.databaseUrl
     ? 'PostgreSQL'
     : `SQLite (${join(config.dataDir, 'tandem.db')})`;

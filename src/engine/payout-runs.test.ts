@@ -3,6 +3,7 @@ import { earn, ledgerSums, payoutWorld, refund } from '../../test/support/payout
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
 import { approvePayoutRun } from './approve-payout-run.js';
 import { cancelPayoutRun } from './cancel-payout.js';
+import { createDuePayoutRuns } from './create-due-payout-runs.js';
 import { createPayoutRun } from './create-payout-run.js';
 import { importFxRates } from './fx-rates.js';
 import { importPayoutResults } from './import-payout-results.js';
@@ -237,5 +238,24 @@ describe(`payout runs (${backend})`, () => {
     await expect(sendPayoutRun(t, run.id, 'ops')).rejects.toMatchObject({
       code: 'invalid_payout_transition',
     });
+  });
+
+  it('the schedule creates the run of a period once it is due, once, and never over a canceled one', async () => {
+    t = await testTandem({ now: '2026-02-04T23:00:00Z' });
+    const { partners } = await payoutWorld(t, {
+      payouts: { auto_create: true, schedule: { day_of_month: 5 } },
+      profiles: [csvProfile],
+    });
+    await earn(t, (partners[0] as { code: string }).code, '300.00');
+    expect(await createDuePayoutRuns(t)).toEqual([]);
+    t.clock.set(Date.parse('2026-02-05T00:00:00Z'));
+    const [runId] = await createDuePayoutRuns(t);
+    expect(runId).toBeDefined();
+    expect(await createDuePayoutRuns(t)).toEqual([]);
+    await cancelPayoutRun(t, runId as string, 'ops', 'not this month');
+    expect(await createDuePayoutRuns(t)).toEqual([]);
+    // March 5: February's run is due (nothing to pay but the run records that).
+    t.clock.set(Date.parse('2026-03-05T00:00:00Z'));
+    expect(await createDuePayoutRuns(t)).toHaveLength(1);
   });
 });

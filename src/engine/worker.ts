@@ -1,9 +1,11 @@
 import { closeBonusPeriods } from './bonus-periods.js';
 import { claimScheduledRun } from './claim-scheduled-run.js';
+import { createDuePayoutRuns } from './create-due-payout-runs.js';
 import type { Deps } from './deps.js';
 import { deriveDirtyUnits, deriveIsolating } from './derive-dirty-units.js';
 import { evaluateTiers } from './evaluate-tiers.js';
 import { releaseHolds } from './release-holds.js';
+import { resumePayouts } from './resume-payouts.js';
 
 export interface Worker {
   /** Wakes the worker now (after an ingest) instead of at the next tick. */
@@ -15,8 +17,10 @@ export interface Worker {
 
 /**
  * The background loop: drains dirty derivation units, releases due holds,
- * runs scheduled jobs that are due (closing bonus periods, tier evaluation), then sleeps until poked or `intervalMs` passes. Errors are logged
- * and retried; they never stop the loop.
+ * runs scheduled jobs that are due (closing bonus periods, tier evaluation,
+ * resuming interrupted payout steps and creating scheduled payout runs),
+ * then sleeps until poked or `intervalMs` passes. Errors are logged and
+ * retried; they never stop the loop.
  */
 export function startWorker(
   deps: Deps,
@@ -51,6 +55,13 @@ export function startWorker(
         if (!stopped && (await due('close_bonus_periods', 60_000))) {
           const r = await closeBonusPeriods(deps);
           if (r.closed.length) deps.log.info({ periods: r.closed }, 'bonus periods closed');
+        }
+        if (!stopped && (await due('payouts', 60_000))) {
+          const resumed = await resumePayouts(deps);
+          if (resumed.claimed + resumed.canceled + resumed.resent > 0)
+            deps.log.info(resumed, 'interrupted payout steps resumed');
+          const runs = await createDuePayoutRuns(deps);
+          if (runs.length) deps.log.info({ runs }, 'scheduled payout runs created');
         }
         if (!stopped && (await due('evaluate_tiers', tierInterval))) {
           const r = await evaluateTiers(deps);
