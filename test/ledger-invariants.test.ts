@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBalances } from '../src/engine/read-balances.js';
+import { reconcilePayouts } from '../src/engine/reconcile-payouts.js';
 import { seedDemo } from '../src/engine/seed-demo.js';
 import { ledgerTables } from '../src/store/schema.js';
 import { backend, type TestTandem, testTandem } from './support/test-tandem.js';
-
-const sum = (rows: { amount: unknown }[]) =>
-  rows.reduce((s, r) => s + BigInt(r.amount as bigint | string), 0n);
 
 describe(`ledger invariants on the demo marketplace (${backend})`, () => {
   let t: TestTandem;
@@ -36,24 +34,40 @@ describe(`ledger invariants on the demo marketplace (${backend})`, () => {
       .execute();
     let checked = 0;
     for (const { id } of partners) {
-      const lines = await t.store.db
-        .selectFrom('accrual_lines')
-        .select(['id', 'amount'])
-        .where('partner_id', '=', id)
-        .execute();
-      const released = await t.store.db
-        .selectFrom('accrual_lines')
-        .innerJoin('releases', 'releases.line_id', 'accrual_lines.id')
-        .select('accrual_lines.amount')
-        .where('partner_id', '=', id)
-        .execute();
-      const [b] = await readBalances(t, id);
-      if (!b) continue;
-      checked++;
-      expect(BigInt(b.minor.pending) + BigInt(b.minor.available)).toBe(sum(lines));
-      expect(BigInt(b.minor.available)).toBe(sum(released));
+      // Per currency: lines earned, lines released, and what payouts took from available.
+      const lines = await sql<{ currency: string; total: unknown; released: unknown }>`
+        SELECT a.currency, SUM(a.amount) AS total,
+          SUM(CASE WHEN r.line_id IS NULL THEN 0 ELSE a.amount END) AS released
+        FROM accrual_lines a LEFT JOIN releases r ON r.line_id = a.id
+        WHERE a.partner_id = ${id} GROUP BY a.currency`.execute(t.store.db);
+      const claimed = await sql<{ currency: string; total: unknown }>`
+        SELECT e.currency, SUM(e.amount) AS total FROM ledger_entries e
+        JOIN ledger_transactions x ON x.id = e.tx_id
+        WHERE x.kind = 'payout' AND e.account LIKE ${`%:partner:${id}:available`}
+        GROUP BY e.currency`.execute(t.store.db);
+      const balances = await readBalances(t, id);
+      for (const l of lines.rows) {
+        const b = balances.find((x) => x.currency === l.currency);
+        const took = -BigInt(
+          String(claimed.rows.find((c) => c.currency === l.currency)?.total ?? 0),
+        );
+        checked++;
+        // Released lines are what reached available; payouts only ever take from there.
+        expect(BigInt(b?.minor.available ?? 0) + took).toBe(BigInt(String(l.released)));
+        expect(BigInt(b?.minor.pending ?? 0)).toBe(
+          BigInt(String(l.total)) - BigInt(String(l.released)),
+        );
+      }
     }
     expect(checked).toBeGreaterThan(5);
+  });
+
+  it("the demo's payouts reconcile: ledger, payout records and confirmations agree", async () => {
+    const report = await reconcilePayouts(t);
+    expect(report.differences).toEqual([]);
+    expect(report.checked.payouts).toBeGreaterThan(3);
+    const statuses = await t.store.db.selectFrom('payouts').select('status').distinct().execute();
+    expect(statuses.map((x) => x.status).sort()).toEqual(['failed', 'sent', 'settled']);
   });
 
   it('the whole ledger sums to zero: what programs spent is what partners hold', async () => {

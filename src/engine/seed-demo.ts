@@ -9,6 +9,7 @@ import { changePartnerStatus, createPartner, type PartnerKind } from './partners
 import { createProgram, publishVersion } from './programs.js';
 import { type ClickInput, recordClicks } from './record-clicks.js';
 import { releaseAllDue } from './release-holds.js';
+import { seedDemoPayouts } from './seed-demo-payouts.js';
 import { createCode, createLink } from './tracking.js';
 
 /** A small deterministic PRNG (mulberry32), so the demo is the same on every machine. */
@@ -163,6 +164,12 @@ export function demoGrowthTerms(now: number) {
     ],
     budget: { monthly: '15000.00', when_exhausted: 'alert', alerts_at: [50, 80, 100] },
     margin_guard: { max_percent: 30, alerts_at: [80, 100] },
+    payouts: {
+      minimum: '50.00',
+      schedule: { day_of_month: 5 },
+      require_tax_info: true,
+      approval: 'four_eyes',
+    },
   };
 }
 
@@ -231,7 +238,9 @@ const PARTNERS: {
 
 /**
  * Loads a demo marketplace into an empty database: one referral program (a
- * second version adds tiers, accelerators, a bonus and a budget), a dozen partners of every kind, links and codes, and `days` of synthetic
+ * second version adds tiers, accelerators, a bonus, a budget and payout
+ * terms), a dozen partners of every kind, links and codes, payout profiles
+ * and last month's payout run, and `days` of synthetic
  * clicks, signups, activations, payments and refunds ending at `now`, then
  * derives the ledger and releases what is due. Deterministic for a given `now`.
  */
@@ -258,8 +267,14 @@ export async function seedDemo(
     'demo',
   );
 
-  const partners: { id: string; weight: number; linkId: string; code: string; coupon: string }[] =
-    [];
+  const partners: {
+    id: string;
+    weight: number;
+    linkId: string;
+    code: string;
+    coupon: string;
+    email: string;
+  }[] = [];
   let i = 0;
   for (const p of PARTNERS) {
     i++;
@@ -303,6 +318,7 @@ export async function seedDemo(
       linkId: link.id,
       code: code.code,
       coupon: coupon.code,
+      email: p.email,
     });
     if (p.status === 'suspended')
       await changePartnerStatus(
@@ -423,5 +439,9 @@ export async function seedDemo(
   await closeBonusPeriods(deps);
   await deriveAll(deps);
   await releaseAllDue(deps);
+  await seedDemoPayouts(
+    deps,
+    partners.map((p) => ({ id: p.id, email: p.email })),
+  );
   return { partners: PARTNERS.length, events: events.length, clicks: clicks.length };
 }
