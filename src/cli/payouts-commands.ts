@@ -113,11 +113,9 @@ export function payoutsCommands(root: Command, ctx: CommandContext): void {
     .action(async (runId: string, opts: { reason: string }, cmd: Command) => {
       showRun(
         (
-          await ctx
-            .client(cmd)
-            .post<PayoutRunView>(`/v1/payout-runs/${enc(runId)}/cancel`, {
-              body: { reason: opts.reason },
-            })
+          await ctx.client(cmd).post<PayoutRunView>(`/v1/payout-runs/${enc(runId)}/cancel`, {
+            body: { reason: opts.reason },
+          })
         ).body,
       );
     });
@@ -215,11 +213,9 @@ export function payoutsCommands(root: Command, ctx: CommandContext): void {
       )
       .action(async (payoutId: string, opts: Record<string, string>, cmd: Command) => {
         const p = (
-          await ctx
-            .client(cmd)
-            .post<PayoutView>(`/v1/payouts/${enc(payoutId)}/${verb}`, {
-              body: { [field]: opts[field] },
-            })
+          await ctx.client(cmd).post<PayoutView>(`/v1/payouts/${enc(payoutId)}/${verb}`, {
+            body: { [field]: opts[field] },
+          })
         ).body;
         out(`${p.id} ${p.status} ${p.amount} ${p.currency}\n`);
       });
