@@ -3,6 +3,7 @@ import { TandemError } from '../core/errors.js';
 import { toBool } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
+import { emitRunEvent } from './payout-records.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { inTransaction } from './transaction.js';
 
@@ -65,6 +66,7 @@ export async function approvePayoutRun(
       .where('status', '=', 'pending')
       .execute();
     await audit(deps, tx, { actor, action: 'payout_run.approved', subject: runId });
+    await emitRunEvent(deps, tx, runId, 'approved');
     deps.faults?.hit('approve.in_tx');
   });
   deps.faults?.hit('approve.done');

@@ -1,7 +1,7 @@
 import { TandemError } from '../core/errors.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
-import { assertCanMove, loadPayout, movePayout } from './payout-records.js';
+import { assertCanMove, emitRunEvent, loadPayout, movePayout } from './payout-records.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { chunks, inTransaction } from './transaction.js';
 
@@ -43,6 +43,7 @@ export async function cancelPayoutRun(
       subject: runId,
       data: { reason },
     });
+    await emitRunEvent(deps, tx, runId, 'canceled');
   });
   deps.faults?.hit('cancel.marked');
   await cancelOpenPayouts(deps, runId, actor, reason);

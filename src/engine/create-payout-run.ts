@@ -13,7 +13,7 @@ import type { Deps } from './deps.js';
 import { loadRateTable } from './fx-rates.js';
 import { loadPrograms } from './load-programs.js';
 import { loadPayoutProfiles } from './payout-profiles.js';
-import { postTransaction, sourcesJson } from './payout-records.js';
+import { emitRunEvent, postTransaction, sourcesJson } from './payout-records.js';
 import { findProgram } from './programs.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { chunks, type Db, inTransaction, type Tx } from './transaction.js';
@@ -184,6 +184,7 @@ export async function claimRun(
       .where('id', '=', runId)
       .where('status', '=', 'claiming')
       .execute();
+    await emitRunEvent(deps, tx, runId, terms.fourEyes ? 'pending' : 'approved');
     if (!terms.fourEyes)
       await tx
         .updateTable('payouts')

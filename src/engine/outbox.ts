@@ -13,7 +13,7 @@ import type { Tx } from './transaction.js';
  * once however often the state that raises it is derived.
  */
 export async function emitEvent(
-  deps: Deps,
+  deps: Pick<Deps, 'ids' | 'clock'>,
   tx: Tx,
   e: { type: string; subject: string; data: Record<string, unknown>; dedupeKey?: string },
 ): Promise<boolean> {

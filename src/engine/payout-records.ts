@@ -8,6 +8,7 @@ import type { PayoutSource } from '../core/plan-payout.js';
 import { toIso } from '../core/time.js';
 import { jsonIn, jsonOut, toBigInt, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
+import { emitEvent } from './outbox.js';
 import { chunks, type Db, type Tx } from './transaction.js';
 
 /** A payout as the engine handles it. */
@@ -255,6 +256,22 @@ export async function movePayout(
       now,
     });
   }
+  if (to === 'sent' || to === 'settled' || to === 'failed' || to === 'canceled')
+    await emitEvent(deps, tx, {
+      type: `payout.${to}`,
+      subject: payout.partnerId,
+      data: {
+        payout_id: payout.id,
+        run_id: payout.runId,
+        program_id: payout.programId,
+        partner_id: payout.partnerId,
+        amount: formatAmount(payout.amount, payout.currency),
+        currency: payout.currency,
+        rail: payout.rail,
+        ...(opts.reference ? { reference: opts.reference } : {}),
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      },
+    });
   await tx
     .insertInto('payout_events')
     .values({
@@ -289,7 +306,7 @@ export function assertCanMove(p: Payout, to: PayoutStatus): void {
  * `sent` when none waits to be sent, `settled` when every payout has its
  * outcome (settled, failed or canceled).
  */
-export async function refreshRunStatus(deps: Pick<Deps, 'clock'>, tx: Tx, runId: string) {
+export async function refreshRunStatus(deps: Pick<Deps, 'clock' | 'ids'>, tx: Tx, runId: string) {
   const run = await tx
     .selectFrom('payout_runs')
     .select('status')
@@ -310,10 +327,44 @@ export async function refreshRunStatus(deps: Pick<Deps, 'clock'>, tx: Tx, runId:
       : n('sent') > 0
         ? 'sent'
         : 'settled';
-  if (status !== run.status)
+  if (status !== run.status) {
     await tx
       .updateTable('payout_runs')
       .set({ status, updated_at: deps.clock.now() })
       .where('id', '=', runId)
       .execute();
+    await emitRunEvent(deps, tx, runId, status);
+  }
+}
+
+/**
+ * Announces a run's new status (`payout_run.pending|approved|sending|sent|settled|canceled`)
+ * in the webhook-ready feed, with its totals, in the transaction that changed it.
+ */
+export async function emitRunEvent(
+  deps: Pick<Deps, 'clock' | 'ids'>,
+  tx: Tx,
+  runId: string,
+  status: string,
+): Promise<void> {
+  const run = await tx
+    .selectFrom('payout_runs')
+    .select(['program_id', 'period', 'summary'])
+    .where('id', '=', runId)
+    .executeTakeFirstOrThrow();
+  const summary = jsonOut<{ payouts?: number; totals?: unknown; held?: unknown }>(run.summary);
+  await emitEvent(deps, tx, {
+    type: `payout_run.${status}`,
+    subject: run.program_id,
+    data: {
+      run_id: runId,
+      program_id: run.program_id,
+      period: run.period,
+      status,
+      payouts: summary.payouts ?? 0,
+      totals: summary.totals ?? [],
+      held: summary.held ?? {},
+    },
+    dedupeKey: `payout_run:${runId}:${status}`,
+  });
 }

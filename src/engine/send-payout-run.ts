@@ -7,7 +7,7 @@ import { audit } from './audit.js';
 import type { Deps } from './deps.js';
 import { loadPayoutProfile } from './payout-profiles.js';
 import type { RailAnswer } from './payout-rail.js';
-import { loadPayout, movePayout, refreshRunStatus } from './payout-records.js';
+import { emitRunEvent, loadPayout, movePayout, refreshRunStatus } from './payout-records.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { inTransaction } from './transaction.js';
 
@@ -82,6 +82,7 @@ export async function sendPayoutRun(
       .where('rail', 'in', offline)
       .execute();
     await audit(deps, tx, { actor, action: 'payout_run.sent', subject: runId });
+    await emitRunEvent(deps, tx, runId, 'sending');
     deps.faults?.hit('send.in_tx');
   });
   deps.faults?.hit('send.offline_done');

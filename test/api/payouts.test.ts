@@ -135,6 +135,25 @@ describe(`payouts over HTTP (${backend})`, () => {
       events: expect.arrayContaining([expect.objectContaining({ status: 'settled' })]),
     });
     expect((await admin('GET', `/v1/payout-runs/${run.id}`)).json().status).toBe('settled');
+    // Each step is announced in the webhook-ready feed.
+    const feed = (await admin('GET', '/v1/webhook-events?limit=100')).json().data as {
+      type: string;
+      data: Record<string, unknown>;
+    }[];
+    expect(feed.filter((e) => e.type.startsWith('payout')).map((e) => e.type)).toEqual([
+      'payout_run.pending',
+      'payout_run.approved',
+      'payout_run.sending',
+      'payout_run.sent',
+      'payout.settled',
+      'payout_run.settled',
+    ]);
+    expect(feed.find((e) => e.type === 'payout.settled')?.data).toMatchObject({
+      payout_id: payout.id,
+      partner_id: a.id,
+      amount: '30.00',
+      reference: 'BANK-77',
+    });
 
     // Statements: the partner reads its own, as JSON, CSV and HTML.
     const stmt = await partner('GET', `/v1/partners/${a.id}/statements/2026-02?program=ref`);
