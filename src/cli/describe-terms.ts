@@ -1,4 +1,5 @@
 import { describeCondition } from '../core/describe-condition.js';
+import { describeSchedule } from '../core/diff-payouts.js';
 import type { ProgramTermsDocument } from '../core/program-terms.js';
 
 /**
@@ -34,5 +35,12 @@ export function describeTerms(doc: ProgramTermsDocument): string[] {
     if (r.cap_per_customer) parts.push(`capped at ${r.cap_per_customer} ${cur} per customer`);
     lines.push(`  ${r.id.padEnd(width)}  ${parts.join(', ')}`);
   }
+  const p = doc.payouts;
+  if (p)
+    lines.push(
+      `payouts      every ${p.period}, due ${describeSchedule(p.schedule)}; minimum ${p.minimum} ${cur}` +
+        `${p.currency ? `, paid in ${p.currency}` : ''}${p.require_tax_info ? ', tax details required' : ''}` +
+        `${p.approval === 'four_eyes' ? ', four-eyes approval' : ''}${p.auto_create ? ', runs created on schedule' : ''}`,
+    );
   return lines;
 }

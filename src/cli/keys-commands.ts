@@ -18,7 +18,7 @@ export function keysCommands(root: Command, ctx: CommandContext): void {
     .requiredOption('--name <name>', 'what the key is for, e.g. "billing sync"')
     .option(
       '--scopes <list>',
-      'comma-separated: admin, events:write, read, programs:write, partners:write',
+      'comma-separated: admin, events:write, read, programs:write, partners:write, payouts:write, payouts:approve',
       'read',
     )
     .option('--partner <id>', "a key for one partner: it reads only that partner's data")

@@ -45,7 +45,7 @@ export function payoutsCommands(root: Command, ctx: CommandContext): void {
   payouts
     .command('list')
     .description('payout runs, newest first')
-    .option('--program <id>', 'only this program (id)')
+    .option('--program <id>', 'only this program (id or key)')
     .action(async (opts: { program?: string }, cmd: Command) => {
       const q = opts.program ? `?program_id=${enc(opts.program)}` : '';
       const r = await ctx.client(cmd).get<{ data: PayoutRunView[] }>(`/v1/payout-runs${q}`);
@@ -237,7 +237,7 @@ export function payoutsCommands(root: Command, ctx: CommandContext): void {
     .description(
       'tie ledger balances, payout records and rail confirmations together; list every difference',
     )
-    .option('--program <id>', 'only this program (id)')
+    .option('--program <id>', 'only this program (id or key)')
     .option('--check-rail', 'also ask Stripe for each payout transfer')
     .option('--json', 'print the report as JSON')
     .action(

@@ -1,10 +1,10 @@
 import type { ChangeList } from './change-list.js';
 import { type PayoutTermsDocument, payoutTermsSchema } from './payout-terms.js';
 
-/** How a schedule reads: "on day 5 of the next month" or "15 days after the period ends". */
+/** How a schedule reads: "on day 5 of the month after the period ends", "15 days after the period ends". */
 export function describeSchedule(s: PayoutTermsDocument['schedule']): string {
   return 'day_of_month' in s
-    ? `on day ${s.day_of_month} after the period ends`
+    ? `on day ${s.day_of_month} of the month after the period ends`
     : s.net_days === 0
       ? 'as soon as the period ends'
       : `${s.net_days} days after the period ends`;

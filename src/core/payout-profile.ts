@@ -23,9 +23,11 @@ export const payoutProfileSchema = z
       )
       .refine((d) => Object.keys(d).length <= 20, { message: 'at most 20 details' })
       .default({}),
+    /** Omitted: keep the current one; null: pay in the program's payout currency. */
     currency: z
       .string()
       .refine(isCurrency, { message: 'must be a supported ISO 4217 currency code' })
+      .nullable()
       .optional(),
     tax: z
       .object({

@@ -310,6 +310,7 @@ async function claimChunk(
         partner_id: partnerId,
         status: 'pending',
         rail: (profile?.rail ?? 'manual') as string,
+        rail_details: jsonIn(profile?.details ?? {}),
         amount: plan.amount,
         currency: plan.currency,
         sources: sourcesJson(plan.sources),

@@ -49,6 +49,7 @@ export async function importFxRates(
   const now = deps.clock.now();
   const errors: FxRowError[] = [];
   const good: {
+    index: number;
     base: Currency;
     quote: Currency;
     rate: string;
@@ -88,12 +89,13 @@ export async function importFxRates(
       errors.push({
         index,
         code: 'invalid_as_of',
-        message: 'as_of must be an ISO 8601 instant with a timezone, not in the future',
+        message:
+          'as_of must be an ISO 8601 date or instant (UTC unless it says otherwise), not in the future',
       });
       return;
     }
     const source = typeof r.source === 'string' ? r.source.slice(0, 100) : null;
-    good.push({ base, quote, rate, asOf, source });
+    good.push({ index, base, quote, rate, asOf, source });
   });
   return inTransaction(deps, async (tx) => {
     let unchanged = 0;
@@ -110,7 +112,7 @@ export async function importFxRates(
       else if (sameRate(existing.rate, g.rate)) unchanged++;
       else
         errors.push({
-          index: good.indexOf(g),
+          index: g.index,
           code: 'rate_conflict',
           message: `${g.base}/${g.quote} at ${toIso(g.asOf)} is already ${existing.rate}`,
         });

@@ -65,7 +65,7 @@ export async function importPayoutResults(
             'amount_mismatch',
             `the file says ${row.amount} ${row.currency ?? ''} (minor units), the payout is ${formatAmount(p.amount, p.currency)} ${p.currency}`,
           );
-        if (input.dryRun) return row.status;
+        if (input.dryRun) return p.status === row.status ? 'unchanged' : row.status;
         const changed = await applyOutcome(
           deps,
           tx,

@@ -61,7 +61,7 @@ export async function putPayoutProfile(
     const row = {
       rail: p.rail,
       details: jsonIn(details),
-      currency: p.currency ?? null,
+      currency: p.currency === undefined ? (before?.currency ?? null) : p.currency,
       tax_form: p.tax?.form ?? before?.taxForm ?? null,
       tax_id_present: (p.tax ? p.tax.tax_id_present : before?.taxIdPresent) ? 1 : 0,
       tax_country: p.tax?.country ?? (p.tax ? null : (before?.taxCountry ?? null)),

@@ -19,6 +19,8 @@ export interface Payout {
   partnerId: string;
   status: PayoutStatus;
   rail: RailName;
+  /** The partner's payout details as they were when the payout was claimed (unmasked). */
+  railDetails: Record<string, string>;
   amount: bigint;
   currency: Currency;
   sources: PayoutSource[];
@@ -60,7 +62,8 @@ const next: Record<PayoutStatus, readonly PayoutStatus[]> = {
   approved: ['sending', 'sent', 'canceled'],
   sending: ['sent', 'settled', 'failed'],
   sent: ['settled', 'failed'],
-  settled: [],
+  // A bank can return a payment after it was confirmed (a bounce).
+  settled: ['failed'],
   failed: [],
   canceled: [],
 };
@@ -74,6 +77,7 @@ type PayoutRow = {
   partner_id: string;
   status: string;
   rail: string;
+  rail_details: unknown;
   amount: unknown;
   currency: string;
   sources: unknown;
@@ -96,6 +100,7 @@ export function payoutFromRow(r: PayoutRow): Payout {
     partnerId: r.partner_id,
     status: r.status as PayoutStatus,
     rail: r.rail as RailName,
+    railDetails: jsonOut<Record<string, string>>(r.rail_details),
     amount: toBigInt(r.amount),
     currency: r.currency as Currency,
     sources,
@@ -193,7 +198,8 @@ export async function postTransaction(
  * lead there, with the ledger side of the move in the same transaction:
  * `settled` moves the amount from processing to paid; `failed` and
  * `canceled` post the mirror of the claim, returning every claimed currency
- * to the available balance. The update is conditional on the current status,
+ * to the available balance (a settled payout that bounces is first moved
+ * back out of paid). The update is conditional on the current status,
  * so of two racing callers exactly one moves it (and posts); the other gets
  * `false`. Every move is recorded in `payout_events` with its data.
  */
@@ -236,6 +242,17 @@ export async function movePayout(
       now,
     });
   } else if (to === 'failed' || to === 'canceled') {
+    if (payout.status === 'settled')
+      // Returned after settlement: out of paid first, then the claim is undone like any failure.
+      await postTransaction(deps, tx, {
+        kind: 'payout',
+        unit,
+        memo: 'unsettle',
+        entries: mirrorEntries(
+          settleEntries(payout.programId, payout.partnerId, payout.amount, payout.currency),
+        ),
+        now,
+      });
     const claim = await tx
       .selectFrom('ledger_entries')
       .select(['account', 'currency', 'amount'])

@@ -2,9 +2,8 @@ import type { Currency } from '../core/currency.js';
 import { TandemError } from '../core/errors.js';
 import { type FileRail, fileRails, type PayoutFile } from '../core/payout.js';
 import { payoutFile } from '../core/payout-files.js';
-import { toBigInt } from '../store/values.js';
+import { jsonOut, toBigInt } from '../store/values.js';
 import type { Deps } from './deps.js';
-import { loadPayoutProfiles } from './payout-profiles.js';
 
 export interface RunFileView {
   rail: FileRail;
@@ -23,7 +22,7 @@ export async function listPayoutRunFiles(deps: Deps, runId: string): Promise<Run
     .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
     .where('run_id', '=', runId)
     .where('rail', 'in', [...fileRails])
-    .where('status', 'in', ['sent', 'settled', 'failed'])
+    .where('status', '=', 'sent')
     .groupBy(['rail', 'currency'])
     .orderBy('rail')
     .orderBy('currency')
@@ -38,9 +37,10 @@ export async function listPayoutRunFiles(deps: Deps, runId: string): Promise<Run
 
 /**
  * The file to upload to a provider for a run's payouts on one rail and
- * currency, with the partners' full payout details (this is the one place
- * they leave Tandem unmasked). Available once the run is sent; the content
- * is the same every time it is downloaded.
+ * currency, with the payout details each payout was claimed with (the one
+ * place they leave Tandem unmasked). It carries only payouts still waiting
+ * for their outcome: once a result file or a person settles or fails one, it
+ * leaves the file, so uploading a later download again cannot pay it twice.
  * Errors: `payout_run_not_found`, `not_found` (no such payouts), `invalid_payout_transition` (not sent yet).
  */
 export async function payoutRunFile(
@@ -63,11 +63,12 @@ export async function payoutRunFile(
       'payouts.partner_id',
       'payouts.amount',
       'payouts.currency',
+      'payouts.rail_details',
       'partners.name',
     ])
     .where('payouts.run_id', '=', runId)
     .where('payouts.rail', '=', rail)
-    .where('payouts.status', 'in', ['sent', 'settled', 'failed']);
+    .where('payouts.status', '=', 'sent');
   if (currency) q = q.where('payouts.currency', '=', currency.toUpperCase());
   const rows = await q.orderBy('payouts.id').execute();
   const currencies = new Set(rows.map((r) => r.currency));
@@ -82,10 +83,6 @@ export async function payoutRunFile(
       `run ${runId} pays ${rail} in ${[...currencies].join(', ')}: choose one with ?currency=`,
       { issues: [{ path: 'currency', message: `one of ${[...currencies].join(', ')}` }] },
     );
-  const profiles = await loadPayoutProfiles(
-    deps.store.db,
-    rows.map((r) => r.partner_id),
-  );
   return payoutFile(
     rail,
     rows.map((r) => ({
@@ -94,7 +91,7 @@ export async function payoutRunFile(
       partnerName: r.name,
       amount: toBigInt(r.amount),
       currency: r.currency as Currency,
-      details: profiles.get(r.partner_id)?.details ?? {},
+      details: jsonOut<Record<string, string>>(r.rail_details),
       note: `${run.programName} payout, ${run.period}`,
     })),
     { runId, programName: run.programName },

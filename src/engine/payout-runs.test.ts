@@ -10,6 +10,7 @@ import { importPayoutResults } from './import-payout-results.js';
 import { payoutRunFile } from './payout-run-files.js';
 import { readBalances } from './read-balances.js';
 import { listPayouts, listRunHolds } from './read-payout-runs.js';
+import { reconcilePayouts } from './reconcile-payouts.js';
 import { recordPayoutOutcome } from './record-payout-outcome.js';
 import { sendPayoutRun } from './send-payout-run.js';
 
@@ -199,6 +200,31 @@ describe(`payout runs (${backend})`, () => {
       status: 'failed',
       failure_reason: 'account closed',
     });
+  });
+
+  it('a payout the bank returns after settlement leaves paid and returns to the balance', async () => {
+    t = await testTandem({ now: '2026-02-02T00:00:00Z' });
+    const { partners } = await payoutWorld(t, { profiles: [csvProfile] });
+    const [a] = partners as [{ id: string; code: string }];
+    await earn(t, a.code, '300.00');
+    const run = await createPayoutRun(t, { program: 'ref', actor: 'ops' });
+    await sendPayoutRun(t, run.id, 'ops');
+    const [p] = (await listPayouts(t, { run_id: run.id })).data;
+    await recordPayoutOutcome(t, p?.id as string, { status: 'settled', reference: 'W-9' }, 'ops');
+    expect(await balance(t, a.id)).toMatchObject({ available: '0.00', paid: '30.00' });
+    await recordPayoutOutcome(
+      t,
+      p?.id as string,
+      { status: 'failed', reason: 'bounced_back' },
+      'ops',
+    );
+    expect(await balance(t, a.id)).toMatchObject({
+      available: '30.00',
+      processing: '0.00',
+      paid: '0.00',
+    });
+    expect((await reconcilePayouts(t)).differences).toEqual([]);
+    expect(await ledgerSums(t)).toEqual({ USD: 0n });
   });
 
   it('refuses a run for a period that has not ended, and a second live run for a period', async () => {

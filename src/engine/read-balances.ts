@@ -26,22 +26,28 @@ export interface ProgramBalanceView extends BalanceView {
 
 /**
  * A partner's balances per currency, summed over its programs, each the sum
- * of its ledger entries; `programs` has the same per program (each program
- * pays under its own payout terms). `available` may be negative after a
- * clawback; `negative` shows that debt as a positive amount.
+ * of its ledger entries (`readProgramBalances` has them per program: each
+ * program pays under its own payout terms). `available` may be negative
+ * after a clawback; `negative` is the sum of the programs' debts, as a
+ * positive amount — a debt in one program is not paid off by another's
+ * earnings.
  * Errors: `partner_not_found`.
  */
 export async function readBalances(deps: Deps, partnerId: string): Promise<BalanceView[]> {
   await getPartner(deps, partnerId);
   const perProgram = await partnerAccountSums(deps.store.db, partnerId);
-  const total = new Map<string, Sums>();
+  const total = new Map<string, Sums & { negative: bigint }>();
   for (const [key, s] of perProgram) {
     const currency = key.split('|')[1] as string;
-    const t = total.get(currency) ?? zero();
+    const t = total.get(currency) ?? { ...zero(), negative: 0n };
     for (const k of Object.keys(s) as PartnerAccountKind[]) t[k] += s[k];
+    // A debt is recovered within its own program (each pays on its own): summed per program.
+    if (s.available < 0n) t.negative -= s.available;
     total.set(currency, t);
   }
-  return [...total.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, s]) => view(c, s));
+  return [...total.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([c, s]) => view(c, s, s.negative));
 }
 
 /** The same balances, one row per program and currency. */
@@ -101,9 +107,12 @@ export async function partnerAccountSums(
 
 const zero = (): Sums => ({ pending: 0n, available: 0n, processing: 0n, paid: 0n });
 
-function view(currency: string, b: Sums): BalanceView {
+function view(
+  currency: string,
+  b: Sums,
+  negative = b.available < 0n ? -b.available : 0n,
+): BalanceView {
   const cur = currency as Currency;
-  const negative = b.available < 0n ? -b.available : 0n;
   return {
     currency,
     pending: formatAmount(b.pending, cur),

@@ -92,7 +92,7 @@ export async function listPayouts(
     after?: string | undefined;
     limit?: number | undefined;
   },
-): Promise<{ data: PayoutView[]; next: string | null }> {
+): Promise<{ data: PayoutView[]; next_cursor: string | null }> {
   const limit = Math.min(q.limit ?? 100, 1000);
   let query = deps.store.db.selectFrom('payouts').selectAll();
   if (q.run_id) query = query.where('run_id', '=', q.run_id);
@@ -104,7 +104,7 @@ export async function listPayouts(
     .limit(limit + 1)
     .execute();
   const data = rows.slice(0, limit).map((r) => payoutView(payoutFromRow(r)));
-  return { data, next: rows.length > limit ? (data[data.length - 1]?.id ?? null) : null };
+  return { data, next_cursor: rows.length > limit ? (data[data.length - 1]?.id ?? null) : null };
 }
 
 /** One payout with its history (every state change and rail answer). Errors: `payout_not_found`. */

@@ -89,9 +89,12 @@ export async function reconcilePayouts(
   for (const p of payouts) {
     const txs = byPayout.get(`payout:${p.id}`) ?? [];
     const count = (memo: string) => txs.filter((t) => t.memo === memo).length;
+    // A payout returned after settlement has one settle and one unsettle.
+    const bounced = p.status === 'failed' && count('unsettle') > 0 ? 1 : 0;
     const want = {
       claim: 1,
-      settle: p.status === 'settled' ? 1 : 0,
+      settle: p.status === 'settled' ? 1 : bounced,
+      unsettle: bounced,
       return: p.status === 'failed' || p.status === 'canceled' ? 1 : 0,
     };
     for (const [memo, n] of Object.entries(want))

@@ -24,9 +24,9 @@ export interface PayoutOutcome {
 /**
  * Records what happened to a sent payout: `settled` moves its money from
  * processing to paid; `failed` returns every claimed currency to the
- * available balance, with the reason. Recording the same outcome again
- * changes nothing (a result file imported twice); a different outcome for a
- * payout that already has one is refused.
+ * available balance, with the reason — also for a settled payout the bank
+ * returned later. Recording the same outcome again changes nothing (a
+ * result file imported twice); settling a failed or canceled payout is refused.
  * Errors: `payout_not_found`, `validation_failed`, `invalid_payout_transition`.
  */
 export async function recordPayoutOutcome(

@@ -5,14 +5,15 @@ import { fileRails } from '../core/payout.js';
 import { jsonIn } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
-import { loadPayoutProfile } from './payout-profiles.js';
-import type { RailAnswer } from './payout-rail.js';
+import type { ApiRail, RailAnswer } from './payout-rail.js';
 import { emitRunEvent, loadPayout, movePayout, refreshRunStatus } from './payout-records.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { inTransaction } from './transaction.js';
 
 /** Calls per payout and send before leaving an unanswered payout to `resumePayouts`. */
 const TRIES = 3;
+/** Stripe keeps idempotency keys at least 24 hours; trust them for 23 after the claim. */
+const KEY_TRUST_MS = 23 * 3_600_000;
 
 /**
  * Sends an approved run. File and manual payouts become `sent` at once (the
@@ -109,7 +110,6 @@ export async function sendApiPayout(deps: Deps, payoutId: string, actor: string)
   if (!rail) return;
   const p = await loadPayout(deps.store.db, payoutId);
   if (p.rail !== 'stripe' || !['approved', 'sending'].includes(p.status)) return;
-  const profile = await loadPayoutProfile(deps.store.db, p.partnerId);
   const run = await deps.store.db
     .selectFrom('payout_runs')
     .innerJoin('programs', 'programs.id', 'payout_runs.program_id')
@@ -121,7 +121,9 @@ export async function sendApiPayout(deps: Deps, payoutId: string, actor: string)
     const moved = await inTransaction(deps, async (tx) => {
       const now = await loadPayout(tx, payoutId);
       if (now.status === 'approved')
-        return movePayout(deps, tx, now, 'sending', { actor, countAttempt: true });
+        return (await movePayout(deps, tx, now, 'sending', { actor, countAttempt: true }))
+          ? 'first'
+          : false;
       if (now.status !== 'sending') return false;
       await tx
         .updateTable('payouts')
@@ -129,19 +131,25 @@ export async function sendApiPayout(deps: Deps, payoutId: string, actor: string)
         .where('id', '=', payoutId)
         .where('status', '=', 'sending')
         .execute();
-      return true;
+      return 'retry';
     });
     if (!moved) return;
     deps.faults?.hit('rail.before_call');
-    const answer: RailAnswer = await rail.send({
-      payoutId: p.id,
-      runId: p.runId,
-      partnerId: p.partnerId,
-      amount: p.amount,
-      currency: p.currency,
-      details: profile?.details ?? {},
-      description: `${run.name} payout, ${run.period}`,
-    });
+    // A retry goes out with the same idempotency key, which Stripe answers
+    // with the first transfer for at least 24 hours. Past that the key may be
+    // forgotten, so a retry of an older payout first looks the transfer up.
+    const keyMayBeGone = deps.clock.now() - p.createdAt > KEY_TRUST_MS;
+    const answer: RailAnswer =
+      (moved === 'retry' && keyMayBeGone ? await lookUp(rail, payoutId) : undefined) ??
+      (await rail.send({
+        payoutId: p.id,
+        runId: p.runId,
+        partnerId: p.partnerId,
+        amount: p.amount,
+        currency: p.currency,
+        details: p.railDetails,
+        description: `${run.name} payout, ${run.period}`,
+      }));
     deps.faults?.hit('rail.after_call');
     const unanswered = answer.kind === 'unknown' ? answer.reason : '';
     const done = await inTransaction(deps, async (tx) => {
@@ -191,4 +199,14 @@ export async function sendApiPayout(deps: Deps, payoutId: string, actor: string)
     { payout: payoutId },
     'payout left sending after unanswered rail calls; resume retries',
   );
+}
+
+/** The transfer a rail already made for a payout, an `unknown` if it cannot tell, or undefined if none. */
+async function lookUp(rail: ApiRail, payoutId: string): Promise<RailAnswer | undefined> {
+  try {
+    const found = await rail.find(payoutId);
+    return found ? { kind: 'settled', ...found } : undefined;
+  } catch (e) {
+    return { kind: 'unknown', reason: `looking up the transfer failed: ${String(e)}` };
+  }
 }

@@ -100,6 +100,28 @@ describe(`Stripe Connect payouts against a fake Stripe (${backend})`, () => {
     expect(transfersOf(p?.id as string)).toHaveLength(1);
   });
 
+  it('a payout still sending a day after its claim is looked up before it is asked again', async () => {
+    const { run, payouts } = await world(1);
+    stripe.failNext('lost_after_create');
+    stripe.failNext('timeout', 2);
+    await sendPayoutRun(t, run.id, 'ops');
+    const [p] = payouts;
+    expect(await readPayout(t, p?.id as string)).toMatchObject({ status: 'sending' });
+    expect(transfersOf(p?.id as string)).toHaveLength(1);
+    // Past the idempotency key's guaranteed life the transfer is found by its group, not re-sent.
+    t.clock.advance(25 * 3_600_000);
+    const posts = () =>
+      stripe.requests().filter((r) => r.method === 'POST' && r.idempotencyKey === p?.id).length;
+    const before = posts();
+    await resumePayouts(t, { staleMs: 0 });
+    expect(posts()).toBe(before);
+    expect(await readPayout(t, p?.id as string)).toMatchObject({
+      status: 'settled',
+      reference: transfersOf(p?.id as string)[0]?.id,
+    });
+    expect(transfersOf(p?.id as string)).toHaveLength(1);
+  });
+
   it('a decline fails the payout and returns its money; a 500 with no transfer behind it does too', async () => {
     const { run, payouts, partners } = await world(2);
     stripe.failNext('declined');

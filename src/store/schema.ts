@@ -314,6 +314,7 @@ export interface PayoutsTable {
   partner_id: string;
   status: string;
   rail: string;
+  rail_details: Json;
   amount: Int;
   currency: string;
   sources: Json;

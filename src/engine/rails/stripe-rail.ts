@@ -48,7 +48,16 @@ export function stripeRail(opts: {
         if (f.kind === 'declined')
           return { kind: 'declined', reason: `stripe declined: ${f.code}: ${f.message}` };
         if (f.kind === 'server' && f.status === 500) {
-          const found = await find(t.payoutId).catch(() => undefined);
+          let found: Awaited<ReturnType<typeof find>>;
+          try {
+            found = await find(t.payoutId);
+          } catch (lookup) {
+            // Not knowing is not "no transfer": ask again later rather than pay twice.
+            return {
+              kind: 'unknown',
+              reason: `stripe api_error (500), then the lookup failed: ${String(lookup)}`,
+            };
+          }
           if (found) return { kind: 'settled', ...found };
           return {
             kind: 'declined',

@@ -9,6 +9,7 @@ import { createPayoutRun } from '../../engine/create-payout-run.js';
 import type { Deps } from '../../engine/deps.js';
 import { importPayoutResults } from '../../engine/import-payout-results.js';
 import { listPayoutRunFiles, payoutRunFile } from '../../engine/payout-run-files.js';
+import { findProgram } from '../../engine/programs.js';
 import { listPayoutRuns, listRunHolds, readPayoutRun } from '../../engine/read-payout-runs.js';
 import { sendPayoutRun } from '../../engine/send-payout-run.js';
 import { requireScope } from '../auth.js';
@@ -58,9 +59,12 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
+      const program = request.query.program_id
+        ? (await findProgram(deps.store.db, request.query.program_id)).id
+        : undefined;
       return {
         data: await listPayoutRuns(deps, {
-          program: request.query.program_id,
+          program,
           limit: request.query.limit,
         }),
       };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { TandemError } from '../../core/errors.js';
 import { payoutStatuses } from '../../core/payout.js';
 import { statementCsv, statementHtml, statementJson } from '../../core/render-statement.js';
 import type { Principal } from '../../engine/api-keys.js';
@@ -8,6 +9,7 @@ import { cancelPayout } from '../../engine/cancel-payout.js';
 import type { Deps } from '../../engine/deps.js';
 import { importFxRates, listFxRates } from '../../engine/fx-rates.js';
 import { getPayoutProfile, putPayoutProfile } from '../../engine/payout-profiles.js';
+import { findProgram } from '../../engine/programs.js';
 import { listPayouts, readPayout } from '../../engine/read-payout-runs.js';
 import { listStatementPeriods, readStatement } from '../../engine/read-statement.js';
 import { reconcilePayouts } from '../../engine/reconcile-payouts.js';
@@ -73,6 +75,9 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       const p = principal(request);
       const payout = await readPayout(deps, request.params.id);
+      // Another partner's payout is as unknown as a missing one (no owner in the answer).
+      if (p.partnerId !== null && p.partnerId !== payout.partner_id)
+        throw new TandemError('payout_not_found', `no payout ${request.params.id}`);
       requirePartnerAccess(p, payout.partner_id);
       return payout;
     },
@@ -151,8 +156,11 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
+      const program = request.query.program_id
+        ? (await findProgram(deps.store.db, request.query.program_id)).id
+        : undefined;
       return reconcilePayouts(deps, {
-        program: request.query.program_id,
+        program,
         checkRail: request.query.check_rail === 'true',
       });
     },

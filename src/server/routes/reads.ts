@@ -6,7 +6,7 @@ import { DAY_MS, parseInstant } from '../../core/time.js';
 import type { Principal } from '../../engine/api-keys.js';
 import type { Deps } from '../../engine/deps.js';
 import { getAccrual, listAccruals } from '../../engine/read-accruals.js';
-import { readBalances } from '../../engine/read-balances.js';
+import { readBalances, readProgramBalances } from '../../engine/read-balances.js';
 import { getCustomer, listAttributedCustomers } from '../../engine/read-customers.js';
 import { readDailyStats } from '../../engine/read-stats.js';
 import { requirePartnerAccess, requireScope } from '../auth.js';
@@ -46,7 +46,8 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['ledger'],
-        summary: 'Balances per currency: pending, available, paid, negative (carried)',
+        summary:
+          'Balances per currency (pending, available, processing, paid, negative carried), in total and per program',
         params: partnerParams,
       },
     },
@@ -55,6 +56,7 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
       return {
         partner_id: request.params.id,
         balances: await readBalances(deps, request.params.id),
+        programs: await readProgramBalances(deps, request.params.id),
       };
     },
   );

@@ -12,6 +12,8 @@ import type { Dialect } from '../database.js';
  * - payout_runs / payouts: a run claims balances into payouts; at most one
  *   live run per program and period (the partial unique index), at most one
  *   payout per partner and run.
+ *   A payout keeps the rail details it was claimed with, so what is sent is
+ *   what was approved even if the partner edits its profile meanwhile.
  * - payout_events: every state change and rail answer, append-only — the
  *   payout's history and the rail confirmations reconciliation ties out.
  */
@@ -40,7 +42,7 @@ export function payouts(dialect: Dialect) {
       id TEXT PRIMARY KEY, run_id TEXT NOT NULL REFERENCES payout_runs(id), program_id TEXT NOT NULL,
       partner_id TEXT NOT NULL REFERENCES partners(id),
       status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'sending', 'sent', 'settled', 'failed', 'canceled')),
-      rail TEXT NOT NULL, amount ${BIG} NOT NULL CHECK (amount > 0), currency TEXT NOT NULL,
+      rail TEXT NOT NULL, rail_details ${JSON_T} NOT NULL, amount ${BIG} NOT NULL CHECK (amount > 0), currency TEXT NOT NULL,
       sources ${JSON_T} NOT NULL, claim_tx_id TEXT NOT NULL REFERENCES ledger_transactions(id),
       reference TEXT, failure_reason TEXT, attempts INTEGER NOT NULL DEFAULT 0,
       created_at ${BIG} NOT NULL, updated_at ${BIG} NOT NULL, UNIQUE (run_id, partner_id))`,
