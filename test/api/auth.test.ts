@@ -205,6 +205,13 @@ describe(`auth and isolation (${backend})`, () => {
     expect(balances).toEqual({
       partner_id: w.a.id,
       balances: [expect.objectContaining({ currency: 'USD', pending: '15.00', available: '0.00' })],
+      programs: [
+        expect.objectContaining({
+          program_id: expect.stringMatching(/^prg_/),
+          currency: 'USD',
+          pending: '15.00',
+        }),
+      ],
     });
 
     const accruals = (await me('GET', `/v1/partners/${w.a.id}/accruals`)).json().data;
