@@ -7,13 +7,14 @@ import { profileHolds } from '../core/payout-profile.js';
 import type { PayoutTerms } from '../core/payout-terms.js';
 import { planPayout } from '../core/plan-payout.js';
 import { versionInForce } from '../core/program-version.js';
+import type { PayoutsTable } from '../store/schema.js';
 import { jsonIn, toBigInt } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
 import { loadRateTable } from './fx-rates.js';
 import { loadPrograms } from './load-programs.js';
 import { loadPayoutProfiles } from './payout-profiles.js';
-import { emitRunEvent, postTransaction, sourcesJson } from './payout-records.js';
+import { emitRunEvent, postTransactions, sourcesJson } from './payout-records.js';
 import { findProgram } from './programs.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { chunks, type Db, inTransaction, type Tx } from './transaction.js';
@@ -255,6 +256,8 @@ async function claimChunk(
   const profiles = await loadPayoutProfiles(tx, todo);
   const rateFor = await loadRateTable(tx, now);
   const skips: { run_id: string; partner_id: string; reason: string; detail: string }[] = [];
+  const claims: Parameters<typeof postTransactions>[2][number][] = [];
+  const payouts: PayoutsTable[] = [];
   const events: {
     id: string;
     payout_id: string;
@@ -293,35 +296,31 @@ async function claimChunk(
       continue;
     }
     const payoutId = deps.ids.next('pay');
-    const claimTx = await postTransaction(deps, tx, {
+    claims.push({
       kind: 'payout',
       unit: `payout:${payoutId}`,
       memo: 'claim',
       entries: claimEntries(run.program_id, partnerId, plan.sources, plan),
       now,
     });
-    deps.faults?.hit('claim.posted_in_tx');
-    await tx
-      .insertInto('payouts')
-      .values({
-        id: payoutId,
-        run_id: run.id,
-        program_id: run.program_id,
-        partner_id: partnerId,
-        status: 'pending',
-        rail: (profile?.rail ?? 'manual') as string,
-        rail_details: jsonIn(profile?.details ?? {}),
-        amount: plan.amount,
-        currency: plan.currency,
-        sources: sourcesJson(plan.sources),
-        claim_tx_id: claimTx,
-        reference: null,
-        failure_reason: null,
-        attempts: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    payouts.push({
+      id: payoutId,
+      run_id: run.id,
+      program_id: run.program_id,
+      partner_id: partnerId,
+      status: 'pending',
+      rail: (profile?.rail ?? 'manual') as string,
+      rail_details: jsonIn(profile?.details ?? {}),
+      amount: plan.amount,
+      currency: plan.currency,
+      sources: sourcesJson(plan.sources),
+      claim_tx_id: '',
+      reference: null,
+      failure_reason: null,
+      attempts: 0,
+      created_at: now,
+      updated_at: now,
+    });
     events.push({
       id: deps.ids.next('pev'),
       payout_id: payoutId,
@@ -334,6 +333,13 @@ async function claimChunk(
       }),
     });
   }
+  // The claims, then the payouts naming them, in multi-row statements.
+  const claimIds = await postTransactions(deps, tx, claims);
+  payouts.forEach((p, i) => {
+    p.claim_tx_id = claimIds[i] as string;
+  });
+  for (const part of chunks(payouts, 100)) await tx.insertInto('payouts').values(part).execute();
+  for (const _ of payouts) deps.faults?.hit('claim.posted_in_tx');
   for (const part of chunks(skips, 200)) await tx.insertInto('payout_skips').values(part).execute();
   for (const part of chunks(events, 200))
     await tx.insertInto('payout_events').values(part).execute();

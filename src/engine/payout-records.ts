@@ -160,37 +160,64 @@ export async function loadPayout(db: Db | Tx, id: string): Promise<Payout> {
   return payoutFromRow(r);
 }
 
+type PayoutTx = {
+  kind: 'payout';
+  unit: string;
+  memo: string;
+  entries: readonly Entry[];
+  now: number;
+};
+
 /**
  * Posts one balanced ledger transaction. Payout transactions carry
- * `unit = payout:{id}` and a memo naming the step (claim, settle, return), so
- * reconciliation finds each payout's postings.
+ * `unit = payout:{id}` and a memo naming the step (claim, settle, unsettle,
+ * return), so reconciliation finds each payout's postings.
  */
 export async function postTransaction(
   deps: Pick<Deps, 'ids'>,
   tx: Tx,
-  t: { kind: 'payout'; unit: string; memo: string; entries: readonly Entry[]; now: number },
+  t: PayoutTx,
 ): Promise<string> {
-  if (!isBalanced(t.entries)) throw new Error(`unbalanced ledger transaction for ${t.unit}`);
-  const id = deps.ids.next('ltx');
-  await tx
-    .insertInto('ledger_transactions')
-    .values({ id, kind: t.kind, unit: t.unit, created_at: t.now, memo: t.memo })
-    .execute();
-  for (const part of chunks(t.entries, 500))
-    await tx
-      .insertInto('ledger_entries')
-      .values(
-        part.map((e) => ({
-          tx_id: id,
-          account: e.account,
-          currency: e.currency,
-          amount: e.amount,
-          line_id: null,
-          created_at: t.now,
-        })),
-      )
-      .execute();
-  return id;
+  return (await postTransactions(deps, tx, [t]))[0] as string;
+}
+
+/** Several at once, with multi-row inserts (a run claims thousands of payouts per chunk). */
+export async function postTransactions(
+  deps: Pick<Deps, 'ids'>,
+  tx: Tx,
+  list: readonly PayoutTx[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  const txRows: { id: string; kind: string; unit: string; created_at: number; memo: string }[] = [];
+  const entryRows: {
+    tx_id: string;
+    account: string;
+    currency: string;
+    amount: bigint;
+    line_id: null;
+    created_at: number;
+  }[] = [];
+  for (const t of list) {
+    // The one check that no payout step can post an unbalanced transaction.
+    if (!isBalanced(t.entries)) throw new Error(`unbalanced ledger transaction for ${t.unit}`);
+    const id = deps.ids.next('ltx');
+    ids.push(id);
+    txRows.push({ id, kind: t.kind, unit: t.unit, created_at: t.now, memo: t.memo });
+    for (const e of t.entries)
+      entryRows.push({
+        tx_id: id,
+        account: e.account,
+        currency: e.currency,
+        amount: e.amount,
+        line_id: null,
+        created_at: t.now,
+      });
+  }
+  for (const part of chunks(txRows, 500))
+    await tx.insertInto('ledger_transactions').values(part).execute();
+  for (const part of chunks(entryRows, 500))
+    await tx.insertInto('ledger_entries').values(part).execute();
+  return ids;
 }
 
 /**
