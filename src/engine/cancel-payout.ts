@@ -1,7 +1,13 @@
 import { TandemError } from '../core/errors.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
-import { assertCanMove, emitRunEvent, loadPayout, movePayout } from './payout-records.js';
+import {
+  assertCanMove,
+  emitRunEvent,
+  loadPayout,
+  movePayout,
+  runStatus,
+} from './payout-records.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { chunks, inTransaction } from './transaction.js';
 
@@ -18,12 +24,7 @@ export async function cancelPayoutRun(
   reason: string,
 ): Promise<PayoutRunView> {
   await inTransaction(deps, async (tx) => {
-    const run = await tx
-      .selectFrom('payout_runs')
-      .select('status')
-      .where('id', '=', runId)
-      .executeTakeFirst();
-    if (!run) throw new TandemError('payout_run_not_found', `no payout run ${runId}`);
+    const run = { status: await runStatus(tx, runId) };
     if (run.status === 'canceled') return;
     if (!['pending', 'approved'].includes(run.status))
       throw new TandemError(

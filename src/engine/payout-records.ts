@@ -412,3 +412,14 @@ export async function emitRunEvent(
     dedupeKey: `payout_run:${runId}:${status}`,
   });
 }
+
+/** A run's status, read in the caller's transaction. Errors: `payout_run_not_found`. */
+export async function runStatus(tx: Tx, runId: string): Promise<string> {
+  const run = await tx
+    .selectFrom('payout_runs')
+    .select('status')
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  if (!run) throw new TandemError('payout_run_not_found', `no payout run ${runId}`);
+  return run.status;
+}

@@ -18,6 +18,17 @@ const csvProfile = { rail: 'csv', details: { account_holder: 'A', account_number
 const balance = async (t: TestTandem, id: string, currency = 'USD') =>
   (await readBalances(t, id)).find((b) => b.currency === currency);
 
+/** One partner who earned 30.00 in January, and the sent run that pays it. */
+async function oneSentPayout(t: TestTandem) {
+  const { partners } = await payoutWorld(t, { profiles: [csvProfile] });
+  const [a] = partners as [{ id: string; code: string }];
+  await earn(t, a.code, '300.00');
+  const run = await createPayoutRun(t, { program: 'ref', actor: 'ops' });
+  await sendPayoutRun(t, run.id, 'ops');
+  const [p] = (await listPayouts(t, { run_id: run.id })).data;
+  return { a, run, p };
+}
+
 describe(`payout runs (${backend})`, () => {
   let t: TestTandem;
   afterEach(async () => t?.close());
@@ -176,12 +187,7 @@ describe(`payout runs (${backend})`, () => {
 
   it('a failed payout returns every claimed currency to the available balance, with its reason', async () => {
     t = await testTandem({ now: '2026-02-02T00:00:00Z' });
-    const { partners } = await payoutWorld(t, { profiles: [csvProfile] });
-    const [a] = partners as [{ id: string; code: string }];
-    await earn(t, a.code, '300.00');
-    const run = await createPayoutRun(t, { program: 'ref', actor: 'ops' });
-    await sendPayoutRun(t, run.id, 'ops');
-    const [p] = (await listPayouts(t, { run_id: run.id })).data;
+    const { a, run, p } = await oneSentPayout(t);
     await recordPayoutOutcome(
       t,
       p?.id as string,
@@ -204,12 +210,7 @@ describe(`payout runs (${backend})`, () => {
 
   it('a payout the bank returns after settlement leaves paid and returns to the balance', async () => {
     t = await testTandem({ now: '2026-02-02T00:00:00Z' });
-    const { partners } = await payoutWorld(t, { profiles: [csvProfile] });
-    const [a] = partners as [{ id: string; code: string }];
-    await earn(t, a.code, '300.00');
-    const run = await createPayoutRun(t, { program: 'ref', actor: 'ops' });
-    await sendPayoutRun(t, run.id, 'ops');
-    const [p] = (await listPayouts(t, { run_id: run.id })).data;
+    const { a, p } = await oneSentPayout(t);
     await recordPayoutOutcome(t, p?.id as string, { status: 'settled', reference: 'W-9' }, 'ops');
     expect(await balance(t, a.id)).toMatchObject({ available: '0.00', paid: '30.00' });
     await recordPayoutOutcome(

@@ -6,7 +6,13 @@ import { jsonIn } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
 import type { ApiRail, RailAnswer } from './payout-rail.js';
-import { emitRunEvent, loadPayout, movePayout, refreshRunStatus } from './payout-records.js';
+import {
+  emitRunEvent,
+  loadPayout,
+  movePayout,
+  refreshRunStatus,
+  runStatus,
+} from './payout-records.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { inTransaction } from './transaction.js';
 
@@ -31,12 +37,7 @@ export async function sendPayoutRun(
   actor: string,
 ): Promise<PayoutRunView> {
   await inTransaction(deps, async (tx) => {
-    const run = await tx
-      .selectFrom('payout_runs')
-      .select('status')
-      .where('id', '=', runId)
-      .executeTakeFirst();
-    if (!run) throw new TandemError('payout_run_not_found', `no payout run ${runId}`);
+    const run = { status: await runStatus(tx, runId) };
     if (['sending', 'sent', 'settled'].includes(run.status)) return;
     if (run.status !== 'approved')
       throw new TandemError(
