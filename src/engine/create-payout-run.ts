@@ -186,13 +186,6 @@ export async function claimRun(
       .where('status', '=', 'claiming')
       .execute();
     await emitRunEvent(deps, tx, runId, terms.fourEyes ? 'pending' : 'approved');
-    if (!terms.fourEyes)
-      await tx
-        .updateTable('payouts')
-        .set({ status: 'approved', updated_at: deps.clock.now() })
-        .where('run_id', '=', runId)
-        .where('status', '=', 'pending')
-        .execute();
   });
 }
 
@@ -308,7 +301,8 @@ async function claimChunk(
       run_id: run.id,
       program_id: run.program_id,
       partner_id: partnerId,
-      status: 'pending',
+      // Without four-eyes terms a claimed payout is approved at once.
+      status: terms.fourEyes ? 'pending' : 'approved',
       rail: (profile?.rail ?? 'manual') as string,
       rail_details: jsonIn(profile?.details ?? {}),
       amount: plan.amount,
@@ -325,7 +319,7 @@ async function claimChunk(
       id: deps.ids.next('pev'),
       payout_id: payoutId,
       at: now,
-      status: 'pending',
+      status: terms.fourEyes ? 'pending' : 'approved',
       actor: 'system',
       data: jsonIn({
         claimed: plan.sources.map((s) => `${s.amount} ${s.currency}`),

@@ -8,7 +8,7 @@ import { jsonIn, jsonOut, toBool, toNumber } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
 import { findPartner } from './partners.js';
-import { type Db, inTransaction, type Tx } from './transaction.js';
+import { chunks, type Db, inTransaction, type Tx } from './transaction.js';
 
 export interface PayoutProfileView {
   partner_id: string;
@@ -115,13 +115,14 @@ export async function loadPayoutProfiles(
   partnerIds: readonly string[],
 ): Promise<Map<string, PayoutProfile>> {
   const out = new Map<string, PayoutProfile>();
-  if (partnerIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('payout_profiles')
-    .selectAll()
-    .where('partner_id', 'in', partnerIds)
-    .execute();
-  for (const r of rows) out.set(r.partner_id, fromRow(r));
+  for (const part of chunks(partnerIds, 500)) {
+    const rows = await db
+      .selectFrom('payout_profiles')
+      .selectAll()
+      .where('partner_id', 'in', part)
+      .execute();
+    for (const r of rows) out.set(r.partner_id, fromRow(r));
+  }
   return out;
 }
 
