@@ -91,6 +91,30 @@ describe(`payouts over HTTP (${backend})`, () => {
     // b has a method but no tax form: held.
     await admin('PUT', `/v1/partners/${b.id}/payout-profile`, csvProfile);
 
+    // Before the run, each partner can see what it would be paid, or why not.
+    const outlookA = (await partner('GET', `/v1/partners/${a.id}/payout-outlook`)).json().data;
+    expect(outlookA).toEqual([
+      expect.objectContaining({
+        program_key: 'ref',
+        next_period: '2026-02',
+        next_run_due_at: '2026-03-01T00:00:00.000Z',
+        minimum: '25.00',
+        would_pay: { amount: '30.00', currency: 'USD' },
+        held: null,
+      }),
+    ]);
+    expect(
+      (await admin('GET', `/v1/partners/${b.id}/payout-outlook`)).json().data[0],
+    ).toMatchObject({
+      would_pay: null,
+      held: { reason: 'tax_info_missing' },
+    });
+    expectProblem(
+      await partner('GET', `/v1/partners/${b.id}/payout-outlook`),
+      404,
+      'partner_not_found',
+    );
+
     const created = await admin('POST', '/v1/payout-runs', { program: 'ref' });
     expect(created.statusCode, created.body).toBe(201);
     const run = created.json();

@@ -10,6 +10,7 @@ import type { Deps } from '../../engine/deps.js';
 import { importFxRates, listFxRates } from '../../engine/fx-rates.js';
 import { getPayoutProfile, putPayoutProfile } from '../../engine/payout-profiles.js';
 import { findProgram } from '../../engine/programs.js';
+import { readPayoutOutlook } from '../../engine/read-payout-outlook.js';
 import { listPayouts, readPayout } from '../../engine/read-payout-runs.js';
 import { listStatementPeriods, readStatement } from '../../engine/read-statement.js';
 import { reconcilePayouts } from '../../engine/reconcile-payouts.js';
@@ -252,6 +253,22 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
       const p = principal(request);
       requirePartnerAccess(p, request.params.id, 'payouts:write');
       return putPayoutProfile(deps, request.params.id, request.body, p.keyId);
+    },
+  );
+
+  r.get(
+    '/v1/partners/:id/payout-outlook',
+    {
+      schema: {
+        tags: ['payouts'],
+        summary:
+          "Per program: the next payout run's period and due date, and what it would pay the partner now — or why it would hold the balance",
+        params: idParams,
+      },
+    },
+    async (request) => {
+      requirePartnerAccess(principal(request), request.params.id);
+      return { data: await readPayoutOutlook(deps, request.params.id) };
     },
   );
 
