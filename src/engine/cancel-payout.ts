@@ -24,7 +24,7 @@ export async function cancelPayoutRun(
   reason: string,
 ): Promise<PayoutRunView> {
   await inTransaction(deps, async (tx) => {
-    const run = { status: await runStatus(tx, runId) };
+    const run = { status: await runStatus(deps, tx, runId) };
     if (run.status === 'canceled') return;
     if (!['pending', 'approved'].includes(run.status))
       throw new TandemError(
@@ -32,12 +32,14 @@ export async function cancelPayoutRun(
         `run ${runId} is ${run.status}; only a run that has not been sent can be canceled`,
         { current_status: run.status },
       );
-    await tx
+    const res = await tx
       .updateTable('payout_runs')
       .set({ status: 'canceled', updated_at: deps.clock.now() })
       .where('id', '=', runId)
       .where('status', 'in', ['pending', 'approved'])
-      .execute();
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1)
+      throw new TandemError('invalid_payout_transition', `run ${runId} moved meanwhile`);
     await audit(deps, tx, {
       actor,
       action: 'payout_run.canceled',
@@ -67,11 +69,14 @@ export async function cancelOpenPayouts(
     .execute();
   let n = 0;
   for (const part of chunks(open, 200)) {
-    await inTransaction(deps, async (tx) => {
+    n += await inTransaction(deps, async (tx) => {
+      let moved = 0;
       for (const { id } of part) {
         const p = await loadPayout(tx, id);
-        if (await movePayout(deps, tx, p, 'canceled', { actor, reason })) n++;
+        if (!['pending', 'approved'].includes(p.status)) continue;
+        if (await movePayout(deps, tx, p, 'canceled', { actor, reason })) moved++;
       }
+      return moved;
     });
     deps.faults?.hit('cancel.chunk');
   }

@@ -14,7 +14,7 @@ import type { Deps } from './deps.js';
 import { loadRateTable } from './fx-rates.js';
 import { loadPrograms } from './load-programs.js';
 import { loadPayoutProfiles } from './payout-profiles.js';
-import { emitRunEvent, postTransactions, sourcesJson } from './payout-records.js';
+import { emitRunEvent, postTransactions, runStatus, sourcesJson } from './payout-records.js';
 import { findProgram } from './programs.js';
 import { type PayoutRunView, readPayoutRun } from './read-payout-runs.js';
 import { chunks, type Db, inTransaction, type Tx } from './transaction.js';
@@ -202,6 +202,10 @@ async function claimChunk(
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`payout-claim:${run.program_id}`}))`.execute(
       tx,
     );
+  // A second claimer (a resume) may have finished the run meanwhile: then stop.
+  if ((await runStatus(deps, tx, run.id)) !== 'claiming') return;
+  // The run is alive: a resume elsewhere leaves it alone while this heartbeat is fresh.
+  await tx.updateTable('payout_runs').set({ updated_at: now }).where('id', '=', run.id).execute();
   // Re-checked under the lock: another process may have resumed this run.
   const done = new Set(
     (

@@ -48,20 +48,21 @@ export async function importPayoutResults(
     message: e.message,
   }));
   for (const row of parsed.rows) {
-    const fail = (code: string, message: string): undefined => {
+    const fail = (code: string, message: string) => {
       report.push({ line: row.line, payout_id: row.payoutId, outcome: 'error', code, message });
-      return undefined;
     };
+    // A refusal is returned, not recorded, inside the transaction: it may be retried.
+    const refuse = (code: string, message: string) => ({ refused: [code, message] as const });
     try {
       const outcome = await inTransaction(deps, async (tx) => {
         const p = await loadPayout(tx, row.payoutId).catch(() => undefined);
-        if (!p) return fail('payout_not_found', `no payout ${row.payoutId}`);
+        if (!p) return refuse('payout_not_found', `no payout ${row.payoutId}`);
         if (p.runId !== input.runId)
-          return fail('other_run', `payout ${p.id} belongs to run ${p.runId}`);
+          return refuse('other_run', `payout ${p.id} belongs to run ${p.runId}`);
         if (p.rail !== input.rail)
-          return fail('other_rail', `payout ${p.id} is paid by ${p.rail}, not ${input.rail}`);
+          return refuse('other_rail', `payout ${p.id} is paid by ${p.rail}, not ${input.rail}`);
         if (row.amount !== undefined && (row.amount !== p.amount || row.currency !== p.currency))
-          return fail(
+          return refuse(
             'amount_mismatch',
             `the file says ${row.amount} ${row.currency ?? ''} (minor units), the payout is ${formatAmount(p.amount, p.currency)} ${p.currency}`,
           );
@@ -87,7 +88,8 @@ export async function importPayoutResults(
         return changed ? row.status : 'unchanged';
       });
       deps.faults?.hit('import.row');
-      if (outcome) report.push({ line: row.line, payout_id: row.payoutId, outcome });
+      if (typeof outcome === 'object') fail(...outcome.refused);
+      else report.push({ line: row.line, payout_id: row.payoutId, outcome });
     } catch (e) {
       if (!isTandemError(e)) throw e;
       fail(e.code, e.message);

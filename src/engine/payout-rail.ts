@@ -20,7 +20,8 @@ export interface RailTransfer {
 export type RailAnswer =
   | { kind: 'settled' | 'sent'; reference: string; amount: bigint; currency: string }
   | { kind: 'declined'; reason: string }
-  | { kind: 'unknown'; reason: string };
+  /** `noTransfer`: the rail errored and a lookup found no transfer — yet; see sendApiPayout. */
+  | { kind: 'unknown'; reason: string; noTransfer?: boolean };
 
 /** A rail Tandem calls itself (as opposed to file rails, which an operator uploads). */
 export interface ApiRail {

@@ -226,9 +226,9 @@ export async function postTransactions(
  * `settled` moves the amount from processing to paid; `failed` and
  * `canceled` post the mirror of the claim, returning every claimed currency
  * to the available balance (a settled payout that bounces is first moved
- * back out of paid). The update is conditional on the current status,
- * so of two racing callers exactly one moves it (and posts); the other gets
- * `false`. Every move is recorded in `payout_events` with its data.
+ * back out of paid). The update is conditional on the status the payout was
+ * loaded with — the one the postings are chosen for — so of two racing
+ * callers exactly one moves it (and posts); the other gets `false`. Every move is recorded in `payout_events` with its data.
  */
 export async function movePayout(
   deps: Pick<Deps, 'ids' | 'clock' | 'faults'>,
@@ -243,7 +243,7 @@ export async function movePayout(
     countAttempt?: boolean;
   },
 ): Promise<boolean> {
-  const from = (Object.keys(next) as PayoutStatus[]).filter((s) => next[s].includes(to));
+  assertCanMove(payout, to);
   const now = deps.clock.now();
   const res = await tx
     .updateTable('payouts')
@@ -255,7 +255,9 @@ export async function movePayout(
       ...(opts.countAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
     })
     .where('id', '=', payout.id)
-    .where('status', 'in', from)
+    // Exactly the status the postings below are chosen for: if another
+    // process moved it meanwhile, nothing happens here and the caller hears so.
+    .where('status', '=', payout.status)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) return false;
   deps.faults?.hit(`move.${to}.in_tx`);
@@ -414,12 +416,11 @@ export async function emitRunEvent(
 }
 
 /** A run's status, read in the caller's transaction. Errors: `payout_run_not_found`. */
-export async function runStatus(tx: Tx, runId: string): Promise<string> {
-  const run = await tx
-    .selectFrom('payout_runs')
-    .select('status')
-    .where('id', '=', runId)
-    .executeTakeFirst();
+export async function runStatus(deps: Pick<Deps, 'store'>, tx: Tx, runId: string): Promise<string> {
+  // Locked on PostgreSQL: run transitions (cancel, send, claims) are serialized.
+  let q = tx.selectFrom('payout_runs').select('status').where('id', '=', runId);
+  if (deps.store.dialect === 'postgres') q = q.forUpdate();
+  const run = await q.executeTakeFirst();
   if (!run) throw new TandemError('payout_run_not_found', `no payout run ${runId}`);
   return run.status;
 }

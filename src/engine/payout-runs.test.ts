@@ -285,4 +285,38 @@ describe(`payout runs (${backend})`, () => {
     t.clock.set(Date.parse('2026-03-05T00:00:00Z'));
     expect(await createDuePayoutRuns(t)).toHaveLength(1);
   });
+
+  it('a settle and a fail racing on one payout: exactly one applies, with its own postings', async () => {
+    t = await testTandem({ now: '2026-02-02T00:00:00Z' });
+    const { a, p } = await oneSentPayout(t);
+    const results = await Promise.allSettled([
+      recordPayoutOutcome(t, p?.id as string, { status: 'settled', reference: 'S-1' }, 'ops'),
+      recordPayoutOutcome(t, p?.id as string, { status: 'failed', reason: 'bounced' }, 'ops'),
+    ]);
+    const final = (await listPayouts(t, { partner_id: a.id })).data[0];
+    const bal = await balance(t, a.id);
+    // Whatever the order, the ledger matches the final status, and no money appears twice.
+    if (final?.status === 'settled')
+      expect(bal).toMatchObject({ available: '0.00', processing: '0.00', paid: '30.00' });
+    else expect(bal).toMatchObject({ available: '30.00', processing: '0.00', paid: '0.00' });
+    expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+    expect((await reconcilePayouts(t)).differences).toEqual([]);
+    expect(await ledgerSums(t)).toEqual({ USD: 0n });
+  });
+
+  it('cancel and send racing on one run: one wins, and the other is refused', async () => {
+    t = await testTandem({ now: '2026-02-02T00:00:00Z' });
+    const { partners } = await payoutWorld(t, { profiles: [csvProfile] });
+    await earn(t, (partners[0] as { code: string }).code, '300.00');
+    const run = await createPayoutRun(t, { program: 'ref', actor: 'ops' });
+    const [cancel, send] = await Promise.allSettled([
+      cancelPayoutRun(t, run.id, 'ops', 'race'),
+      sendPayoutRun(t, run.id, 'ops'),
+    ]);
+    expect([cancel.status, send.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const [p] = (await listPayouts(t, { run_id: run.id })).data;
+    if (cancel.status === 'fulfilled') expect(p?.status).toBe('canceled');
+    else expect(p?.status).toBe('sent');
+    expect((await reconcilePayouts(t)).differences).toEqual([]);
+  });
 });

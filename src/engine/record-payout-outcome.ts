@@ -77,6 +77,13 @@ export async function applyOutcome(
       `payout ${p.id} is ${p.status}: it has not been sent yet`,
       { current_status: p.status },
     );
+  if (p.rail === 'stripe' && p.status === 'sending')
+    // Stripe may have made the transfer or be making it: only its answer (or a lookup) decides.
+    throw new TandemError(
+      'invalid_payout_transition',
+      `payout ${p.id} is being sent through Stripe; its outcome comes from Stripe (tandem payouts resume asks again)`,
+      { current_status: p.status },
+    );
   assertCanMove(p, outcome.status);
   const moved = await movePayout(deps, tx, p, outcome.status, {
     actor,

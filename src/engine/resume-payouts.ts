@@ -42,6 +42,8 @@ export async function resumePayouts(
     .innerJoin('payout_runs', 'payout_runs.id', 'payouts.run_id')
     .select(['payouts.id', 'payouts.run_id'])
     .where('payout_runs.status', '=', 'sending')
+    // The run's heartbeat: a process sending it touches it on every call.
+    .where('payout_runs.updated_at', '<=', staleBefore)
     .where('payouts.status', 'in', ['approved', 'sending'])
     .where('payouts.updated_at', '<=', staleBefore)
     .orderBy('payouts.id')

@@ -18,6 +18,8 @@ import { inTransaction } from './transaction.js';
 
 /** Calls per payout and send before leaving an unanswered payout to `resumePayouts`. */
 const TRIES = 3;
+/** How long an errored payout with no transfer found keeps being looked up before it fails. */
+const GIVE_UP_MS = 15 * 60_000;
 /** Stripe keeps idempotency keys at least 24 hours; trust them for 23 after the claim. */
 const KEY_TRUST_MS = 23 * 3_600_000;
 
@@ -37,7 +39,7 @@ export async function sendPayoutRun(
   actor: string,
 ): Promise<PayoutRunView> {
   await inTransaction(deps, async (tx) => {
-    const run = { status: await runStatus(tx, runId) };
+    const run = { status: await runStatus(deps, tx, runId) };
     if (['sending', 'sent', 'settled'].includes(run.status)) return;
     if (run.status !== 'approved')
       throw new TandemError(
@@ -64,6 +66,7 @@ export async function sendPayoutRun(
       .updateTable('payout_runs')
       .set({ status: 'sending', updated_at: now })
       .where('id', '=', runId)
+      .where('status', '=', 'approved')
       .execute();
     // Files and manual payments: handed over as a whole, in one statement.
     const offline = [...fileRails, 'manual'];
@@ -114,7 +117,7 @@ export async function sendApiPayout(deps: Deps, payoutId: string, actor: string)
   const run = await deps.store.db
     .selectFrom('payout_runs')
     .innerJoin('programs', 'programs.id', 'payout_runs.program_id')
-    .select(['payout_runs.period', 'programs.name'])
+    .select(['payout_runs.period', 'programs.key'])
     .where('payout_runs.id', '=', p.runId)
     .executeTakeFirstOrThrow();
   for (let attempt = 1; attempt <= TRIES; attempt++) {
@@ -135,12 +138,18 @@ export async function sendApiPayout(deps: Deps, payoutId: string, actor: string)
       return 'retry';
     });
     if (!moved) return;
+    // The run's heartbeat, so a resume elsewhere leaves this send alone.
+    await deps.store.db
+      .updateTable('payout_runs')
+      .set({ updated_at: deps.clock.now() })
+      .where('id', '=', p.runId)
+      .execute();
     deps.faults?.hit('rail.before_call');
     // A retry goes out with the same idempotency key, which Stripe answers
     // with the first transfer for at least 24 hours. Past that the key may be
     // forgotten, so a retry of an older payout first looks the transfer up.
     const keyMayBeGone = deps.clock.now() - p.createdAt > KEY_TRUST_MS;
-    const answer: RailAnswer =
+    let answer: RailAnswer =
       (moved === 'retry' && keyMayBeGone ? await lookUp(rail, payoutId) : undefined) ??
       (await rail.send({
         payoutId: p.id,
@@ -149,9 +158,19 @@ export async function sendApiPayout(deps: Deps, payoutId: string, actor: string)
         amount: p.amount,
         currency: p.currency,
         details: p.railDetails,
-        description: `${run.name} payout, ${run.period}`,
+        // Only what cannot change between retries: a changed request under the same key is refused.
+        description: `${run.key} payout ${run.period}`,
       }));
     deps.faults?.hit('rail.after_call');
+    if (
+      answer.kind === 'unknown' &&
+      answer.noTransfer &&
+      (await sendingFor(deps, payoutId)) > GIVE_UP_MS
+    )
+      answer = {
+        kind: 'declined',
+        reason: `${answer.reason}, still none after ${GIVE_UP_MS / 60_000} minutes: nothing was paid`,
+      };
     const unanswered = answer.kind === 'unknown' ? answer.reason : '';
     const done = await inTransaction(deps, async (tx) => {
       const now = await loadPayout(tx, payoutId);
@@ -210,4 +229,15 @@ async function lookUp(rail: ApiRail, payoutId: string): Promise<RailAnswer | und
   } catch (e) {
     return { kind: 'unknown', reason: `looking up the transfer failed: ${String(e)}` };
   }
+}
+
+/** How long a payout has been `sending`, from its first attempt. */
+async function sendingFor(deps: Deps, payoutId: string): Promise<number> {
+  const first = await deps.store.db
+    .selectFrom('payout_events')
+    .select((eb) => eb.fn.min<string | number | bigint>('at').as('at'))
+    .where('payout_id', '=', payoutId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return first?.at === undefined || first.at === null ? 0 : deps.clock.now() - Number(first.at);
 }

@@ -6,6 +6,7 @@ import { createPayoutRun } from './create-payout-run.js';
 import { stripeRail } from './rails/stripe-rail.js';
 import { readBalances } from './read-balances.js';
 import { listPayouts, readPayout } from './read-payout-runs.js';
+import { recordPayoutOutcome } from './record-payout-outcome.js';
 import { resumePayouts } from './resume-payouts.js';
 import { sendPayoutRun } from './send-payout-run.js';
 
@@ -122,20 +123,25 @@ describe(`Stripe Connect payouts against a fake Stripe (${backend})`, () => {
     expect(transfersOf(p?.id as string)).toHaveLength(1);
   });
 
-  it('a decline fails the payout and returns its money; a 500 with no transfer behind it does too', async () => {
+  it('a decline fails the payout and returns its money; a 500 with no transfer behind it does too, once lookups have found none for a while', async () => {
     const { run, payouts, partners } = await world(2);
     stripe.failNext('declined');
     stripe.failNext('server_error');
     await sendPayoutRun(t, run.id, 'ops');
-    for (const p of payouts) {
-      expect(await readPayout(t, p.id)).toMatchObject({ status: 'failed' });
-      expect(transfersOf(p.id)).toHaveLength(0);
-    }
-    const reasons = await Promise.all(
-      payouts.map(async (p) => (await readPayout(t, p.id)).failure_reason),
-    );
-    expect(reasons.join(' ')).toMatch(/balance_insufficient/);
-    expect(reasons.join(' ')).toMatch(/500/);
+    const [declined, errored] = payouts as unknown as [{ id: string }, { id: string }];
+    expect(await readPayout(t, declined.id)).toMatchObject({ status: 'failed' });
+    expect((await readPayout(t, declined.id)).failure_reason).toMatch(/balance_insufficient/);
+    // Stripe calls a 500 indeterminate: the payout stays sending while the transfer may yet appear.
+    expect(await readPayout(t, errored.id)).toMatchObject({ status: 'sending' });
+    // Nobody may decide it by hand meanwhile.
+    await expect(
+      recordPayoutOutcome(t, errored.id, { status: 'failed', reason: 'impatient' }, 'ops'),
+    ).rejects.toMatchObject({ code: 'invalid_payout_transition' });
+    t.clock.advance(16 * 60_000);
+    await resumePayouts(t, { staleMs: 0 });
+    expect(await readPayout(t, errored.id)).toMatchObject({ status: 'failed' });
+    expect((await readPayout(t, errored.id)).failure_reason).toMatch(/500.*still none/);
+    for (const p of payouts) expect(transfersOf(p.id)).toHaveLength(0);
     for (const partner of partners)
       expect((await readBalances(t, partner.id))[0]).toMatchObject({
         available: '25.00',

@@ -9,8 +9,9 @@ import { isStripeRailError, type StripeTransfers, stripeTransfers } from './stri
  *
  * Stripe saves a 500 under its key and replays it, and calls its outcome
  * indeterminate; the rail then looks the transfer up by its group: found, it
- * is the answer; not found, no money moved and the payout fails (its money
- * returns to the balance and the next run pays it under a new id).
+ * is the answer; not found, the answer is still unknown (`noTransfer`) —
+ * the engine fails the payout only when lookups have found nothing for a
+ * while (its money then returns and the next run pays it under a new id).
  */
 export function stripeRail(opts: {
   apiKey: string;
@@ -59,9 +60,12 @@ export function stripeRail(opts: {
             };
           }
           if (found) return { kind: 'settled', ...found };
+          // A transfer still being made may not be listed yet: the engine looks
+          // again later and gives up only when none has appeared for a while.
           return {
-            kind: 'declined',
-            reason: `stripe api_error (500) and no transfer in group ${t.payoutId}: nothing was paid`,
+            kind: 'unknown',
+            reason: `stripe api_error (500) and no transfer in group ${t.payoutId}`,
+            noTransfer: true,
           };
         }
         if (f.kind === 'invalid')

@@ -173,12 +173,12 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['payouts'],
         summary:
-          'Finish interrupted payout steps now (claims, cancellations, unanswered Stripe calls, asked again with the same idempotency key)',
+          'Finish interrupted payout steps now (claims, cancellations, unanswered Stripe calls, asked again with the same idempotency key) that no process has touched for a minute',
       },
     },
     async (request) => {
       requireScope(principal(request), 'payouts:write');
-      return resumePayouts(deps, { staleMs: 0 });
+      return resumePayouts(deps);
     },
   );
 
