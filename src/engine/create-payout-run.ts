@@ -146,9 +146,13 @@ export async function claimRun(
   const { terms } = await termsInForce(deps.store.db, run.program_id, 0, run.version_id);
   const prefix = accounts.partnerPrefix(run.program_id);
   // Every partner account of the program is one index range; `;` sorts right after `:`.
+  // Byte order, whatever the database's collation: ICU and glibc collations
+  // ignore punctuation, and ':' < ';' would then not bound the range at all.
+  const account = deps.store.dialect === 'postgres' ? sql`account COLLATE "C"` : sql`account`;
   const candidates = await sql<{ account: string }>`
     SELECT account FROM ledger_entries
-    WHERE account >= ${prefix} AND account < ${`${prefix.slice(0, -1)};`} AND account LIKE ${'%:available'}
+    WHERE ${account} >= ${prefix} AND ${account} < ${`${prefix.slice(0, -1)};`}
+      AND account LIKE ${'%:available'}
     GROUP BY account, currency HAVING SUM(amount) <> 0`.execute(deps.store.db);
   const handled = new Set(
     [
