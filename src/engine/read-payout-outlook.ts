@@ -78,7 +78,7 @@ export async function readPayoutOutlook(deps: Deps, partnerId: string): Promise<
         plan.kind === 'hold'
           ? { reason: plan.reason, detail: plan.detail }
           : plan.kind === 'nothing'
-            ? { reason: 'nothing_available', detail: 'nothing has passed its hold yet' }
+            ? { reason: 'nothing_available', detail: 'no available balance: nothing past its hold that is not already claimed or paid' }
             : null,
     });
   }
