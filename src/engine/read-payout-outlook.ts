@@ -78,7 +78,11 @@ export async function readPayoutOutlook(deps: Deps, partnerId: string): Promise<
         plan.kind === 'hold'
           ? { reason: plan.reason, detail: plan.detail }
           : plan.kind === 'nothing'
-            ? { reason: 'nothing_available', detail: 'no available balance: nothing past its hold that is not already claimed or paid' }
+            ? {
+                reason: 'nothing_available',
+                detail:
+                  'no available balance: nothing past its hold that is not already claimed or paid',
+              }
             : null,
     });
   }
