@@ -27,9 +27,7 @@
  * `backtest: N events replayed in X s = Y events/s` and writes
  * bench/results/backtest-<backend>-<date>.json.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Currency } from '../src/core/currency.js';
 import type { IncomingEvent } from '../src/core/event-input.js';
@@ -45,16 +43,7 @@ import { createCode, createLink } from '../src/engine/tracking.js';
 import { chunks, inTransaction } from '../src/engine/transaction.js';
 import { eventToRow } from '../src/store/event-rows.js';
 import type { ClicksTable, EventsTable } from '../src/store/schema.js';
-import {
-  args,
-  machine,
-  memoryOf,
-  onInterrupt,
-  scratchDatabase,
-  table,
-  waitForQuiet,
-  writeResult,
-} from './lib.js';
+import { args, machine, memoryOf, scratchStore, table, waitForQuiet, writeResult } from './lib.js';
 
 const START = Date.parse('2025-01-01T00:00:00Z');
 const END = Date.parse('2026-07-01T00:00:00Z');
@@ -258,21 +247,8 @@ async function main() {
   const seed = Number(opts.get('seed') ?? 7);
   const batchCustomers = Number(opts.get('batch-customers') ?? 2000);
 
-  let dir: string | undefined;
-  let scratch: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
-  if (backend === 'sqlite') {
-    dir = mkdtempSync(join(os.tmpdir(), 'tandem-bench-backtest-'));
-    const d = dir;
-    onInterrupt(() => rmSync(d, { recursive: true, force: true }));
-  } else {
-    scratch = await scratchDatabase(`tandem_bench_bt_${Date.now()}`);
-    const s = scratch;
-    onInterrupt(() => s.drop());
-  }
-  const deps = await openTandem({
-    ...(dir ? { file: join(dir, 'tandem.db') } : { url: scratch?.url }),
-    clock: fixedClock(END),
-  });
+  const store = await scratchStore(backend, 'tandem_bench_bt');
+  const deps = await openTandem({ ...store.open, clock: fixedClock(END) });
   try {
     const t0 = performance.now();
     const { programId, refs } = await setup(deps, partners);
@@ -366,9 +342,7 @@ async function main() {
     process.stdout.write(`written: ${writeResult(`backtest-${backend}`, result)}\n`);
   } finally {
     await deps.close();
-    if (dir && !opts.has('keep')) rmSync(dir, { recursive: true, force: true });
-    else if (dir) process.stderr.write(`kept ${dir}\n`);
-    await scratch?.drop();
+    await store.cleanup(opts.has('keep'));
   }
 }
 

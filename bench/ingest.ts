@@ -43,6 +43,7 @@ import {
   machine,
   memoryOf,
   onInterrupt,
+  queryTable,
   scratchDatabase,
   sleep,
   startChild,
@@ -520,23 +521,7 @@ async function main() {
         ],
       ])}\n(${today()})\n`,
     );
-    if (queries) {
-      const sqlMs = queries.reduce((s, q) => s + q.ms, 0);
-      process.stdout.write(
-        `\nSQL time by statement (${Math.round(sqlMs / 1000)} s in total; top 12)\n${table([
-          ['ms', 'share', 'calls', 'rows', 'statement'],
-          ...queries
-            .slice(0, 12)
-            .map((q) => [
-              q.ms,
-              `${((q.ms / sqlMs) * 100).toFixed(1)}%`,
-              q.calls,
-              q.rows,
-              q.sql.slice(0, 150),
-            ]),
-        ])}\n`,
-      );
-    }
+    if (queries) process.stdout.write(`\n${queryTable('SQL time by statement', queries)}\n`);
     // Instrumented runs are slower; keep them apart from the plain figures.
     const instrumented = cpuProf || queryStats ? '-instrumented' : '';
     const path = writeResult(`ingest-${backend}${instrumented}`, result);

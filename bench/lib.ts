@@ -5,7 +5,7 @@
  * machine description. Benchmarks print figures; they are not tests.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -177,25 +177,80 @@ export function memoryOf(pid: number): { peakRssMiB: number; rssMiB: number } {
   };
 }
 
-/** Creates a scratch PostgreSQL database and returns its URL and a function that drops it. */
+/**
+ * Creates a scratch PostgreSQL database on the server of `admin` (default
+ * BENCH_PG_URL or the local server) and returns its URL and a function that drops it.
+ */
 export async function scratchDatabase(
   name: string,
+  admin = PG_ADMIN_URL,
 ): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const run = async (q: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(q);
+    } finally {
       await c.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * Where an in-process benchmark's Tandem lives: a SQLite file in a fresh temp
+ * directory, or a scratch PostgreSQL database; removed on Ctrl-C and by
+ * `cleanup()` unless `keep` (then its place is printed).
+ */
+export async function scratchStore(
+  backend: 'sqlite' | 'postgres',
+  name: string,
+  admin = PG_ADMIN_URL,
+): Promise<{ open: { file: string } | { url: string }; cleanup(keep?: boolean): Promise<void> }> {
+  if (backend === 'sqlite') {
+    const dir = mkdtempSync(join(os.tmpdir(), `${name.replaceAll('_', '-')}-`));
+    const remove = () => rmSync(dir, { recursive: true, force: true });
+    onInterrupt(remove);
+    return {
+      open: { file: join(dir, 'tandem.db') },
+      async cleanup(keep) {
+        if (keep) process.stderr.write(`kept ${dir}\n`);
+        else remove();
+      },
+    };
+  }
+  const db = await scratchDatabase(`${name}_${process.pid}_${Date.now()}`, admin);
+  onInterrupt(() => db.drop());
+  return {
+    open: { url: db.url },
+    async cleanup(keep) {
+      if (keep) process.stderr.write(`kept ${db.url}\n`);
+      else await db.drop();
     },
   };
+}
+
+/** The top statements of a `--query-stats` run as a table, with each one's share of SQL time. */
+export function queryTable(
+  title: string,
+  queries: readonly { ms: number; calls: number; rows: number; sql: string }[],
+): string {
+  const sqlMs = queries.reduce((s, q) => s + q.ms, 0);
+  return `${title} (${Math.round(sqlMs / 1000)} s in total; top 12)\n${table([
+    ['ms', 'share', 'calls', 'rows', 'statement'],
+    ...queries
+      .slice(0, 12)
+      .map((q) => [
+        q.ms,
+        `${((q.ms / sqlMs) * 100).toFixed(1)}%`,
+        q.calls,
+        q.rows,
+        q.sql.slice(0, 150),
+      ]),
+  ])}`;
 }
 
 /** Writes a result object to bench/results/<name>-<date>.json and returns the path. */

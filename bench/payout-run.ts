@@ -34,11 +34,10 @@
  * zero, the ledger sums to zero, and the files hold every payout. Prints a table and writes
  * bench/results/payout-run-<backend>-<date>.json.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { periodOf } from '../src/core/bonuses.js';
 import { accounts } from '../src/core/ledger.js';
 import { prng } from '../src/core/prng.js';
@@ -56,8 +55,9 @@ import {
   machine,
   machineBusySeconds,
   memoryOf,
-  onInterrupt,
   PG_ADMIN_URL,
+  queryTable,
+  scratchStore,
   table,
   waitForQuiet,
   writeResult,
@@ -75,24 +75,6 @@ interface Loaded {
   payableMinor: bigint;
   heldMinor: bigint;
   rails: Record<string, number>;
-}
-
-/** A scratch database on the server of DATABASE_URL (or the benches' default server). */
-async function scratchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = process.env.DATABASE_URL ?? PG_ADMIN_URL;
-  const run = async (q: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Partner n's payout profile: rails in the proportions 12 : 5 : 3. */
@@ -335,19 +317,13 @@ async function main() {
   const queryStats = opts.has('query-stats');
   if (queryStats) installQueryStats();
 
-  let dir: string | undefined;
-  let scratch: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
-  if (backend === 'sqlite') {
-    dir = mkdtempSync(join(os.tmpdir(), 'tandem-bench-payout-'));
-    const d = dir;
-    onInterrupt(() => rmSync(d, { recursive: true, force: true }));
-  } else {
-    scratch = await scratchDatabase(`tandem_bench_payout_${process.pid}`);
-    const s = scratch;
-    onInterrupt(() => s.drop());
-  }
+  const store = await scratchStore(
+    backend,
+    'tandem_bench_payout',
+    process.env.DATABASE_URL ?? PG_ADMIN_URL,
+  );
   // The real clock: the run pays the month that ended last.
-  const deps = await openTandem(dir ? { file: join(dir, 'tandem.db') } : { url: scratch?.url });
+  const deps = await openTandem(store.open);
   try {
     const now = Date.now();
     const thisMonth = periodOf('month', now);
@@ -525,25 +501,8 @@ async function main() {
           : '') +
         `, other processes ${claimCpuSeconds.other} (of ${round(claimS * os.availableParallelism(), 1)} available)\n\n`,
     );
-    if (queries) {
-      const sqlMs = queries.reduce((sum, q) => sum + q.ms, 0);
-      process.stdout.write(
-        `SQL time of the claim by statement (${Math.round(sqlMs / 1000)} s in total; top 12)\n${table(
-          [
-            ['ms', 'share', 'calls', 'rows', 'statement'],
-            ...queries
-              .slice(0, 12)
-              .map((q) => [
-                q.ms,
-                `${((q.ms / sqlMs) * 100).toFixed(1)}%`,
-                q.calls,
-                q.rows,
-                q.sql.slice(0, 150),
-              ]),
-          ],
-        )}\n\n`,
-      );
-    }
+    if (queries)
+      process.stdout.write(`${queryTable('SQL time of the claim by statement', queries)}\n\n`);
     process.stdout.write(
       check.failures.length
         ? `CHECK FAILED:\n  ${check.failures.join('\n  ')}\n`
@@ -555,11 +514,7 @@ async function main() {
     if (check.failures.length) process.exitCode = 1;
   } finally {
     await deps.close();
-    if (keep) process.stderr.write(`kept ${dir ?? scratch?.url}\n`);
-    else {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      await scratch?.drop();
-    }
+    await store.cleanup(keep);
   }
 }
 
