@@ -57,9 +57,19 @@ export function accrualEntries(
   amount: bigint,
   currency: Currency,
 ): Entry[] {
+  return move(
+    accounts.expense(programId),
+    accounts.pending(programId, partnerId),
+    amount,
+    currency,
+  );
+}
+
+/** `amount` out of one account into another: the two entries of every simple posting. */
+function move(from: string, to: string, amount: bigint, currency: Currency): Entry[] {
   return [
-    { account: accounts.expense(programId), amount: -amount, currency },
-    { account: accounts.pending(programId, partnerId), amount, currency },
+    { account: from, amount: -amount, currency },
+    { account: to, amount, currency },
   ];
 }
 
@@ -70,10 +80,12 @@ export function releaseEntries(
   amount: bigint,
   currency: Currency,
 ): Entry[] {
-  return [
-    { account: accounts.pending(programId, partnerId), amount: -amount, currency },
-    { account: accounts.available(programId, partnerId), amount, currency },
-  ];
+  return move(
+    accounts.pending(programId, partnerId),
+    accounts.available(programId, partnerId),
+    amount,
+    currency,
+  );
 }
 
 /**
@@ -122,10 +134,12 @@ export function settleEntries(
   amount: bigint,
   currency: Currency,
 ): Entry[] {
-  return [
-    { account: accounts.processing(programId, partnerId), amount: -amount, currency },
-    { account: accounts.paid(programId, partnerId), amount, currency },
-  ];
+  return move(
+    accounts.processing(programId, partnerId),
+    accounts.paid(programId, partnerId),
+    amount,
+    currency,
+  );
 }
 
 /** The same entries with every amount negated: how a transaction is undone. */

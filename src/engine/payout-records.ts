@@ -6,6 +6,7 @@ import { formatAmount } from '../core/money.js';
 import type { PayoutStatus, RailName } from '../core/payout.js';
 import type { PayoutSource } from '../core/plan-payout.js';
 import { toIso } from '../core/time.js';
+import type { PayoutsTable } from '../store/schema.js';
 import { jsonIn, jsonOut, toBigInt, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { emitEvent } from './outbox.js';
@@ -70,26 +71,7 @@ const next: Record<PayoutStatus, readonly PayoutStatus[]> = {
 
 export const openStatuses: readonly PayoutStatus[] = ['pending', 'approved', 'sending', 'sent'];
 
-type PayoutRow = {
-  id: string;
-  run_id: string;
-  program_id: string;
-  partner_id: string;
-  status: string;
-  rail: string;
-  rail_details: unknown;
-  amount: unknown;
-  currency: string;
-  sources: unknown;
-  claim_tx_id: string;
-  reference: string | null;
-  failure_reason: string | null;
-  attempts: unknown;
-  created_at: unknown;
-  updated_at: unknown;
-};
-
-export function payoutFromRow(r: PayoutRow): Payout {
+export function payoutFromRow(r: PayoutsTable): Payout {
   const sources = jsonOut<
     (Omit<PayoutSource, 'amount' | 'converted'> & { amount: string; converted: string })[]
   >(r.sources).map((s) => ({ ...s, amount: BigInt(s.amount), converted: BigInt(s.converted) }));

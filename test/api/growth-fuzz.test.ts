@@ -13,6 +13,7 @@ import {
   Tally,
   weirdValues,
 } from '../support/fuzz-kit.js';
+import { rowCounts } from '../support/row-counts.js';
 import { apiClient, testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -305,14 +306,7 @@ describe(`fuzzing the growth endpoints (${backend})`, () => {
       'audit_log',
       'idempotency',
     ];
-    const out: Record<string, number> = {};
-    for (const table of tables) {
-      const r = await sql<{ n: unknown }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(
-        s.t.store.db,
-      );
-      out[table] = Number(r.rows[0]?.n);
-    }
-    return out;
+    return rowCounts(s.t.store.db, tables);
   };
   const versionCount = async () => {
     const r = await sql<{ n: unknown }>`

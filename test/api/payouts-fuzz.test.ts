@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/engine/api-keys.js';
 import {
@@ -11,6 +10,7 @@ import {
   weirdValues,
 } from '../support/fuzz-kit.js';
 import { earn, payoutWorld } from '../support/payout-world.js';
+import { rowCounts } from '../support/row-counts.js';
 import { apiClient, testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -108,8 +108,7 @@ describe(`payout endpoints under arbitrary input (${backend})`, () => {
   const tallies: Record<string, Tally> = {};
 
   const snapshot = async () => {
-    const out: Record<string, number> = {};
-    for (const table of [
+    const out = await rowCounts(s.t.store.db, [
       'ledger_entries',
       'payouts',
       'payout_runs',
@@ -117,12 +116,7 @@ describe(`payout endpoints under arbitrary input (${backend})`, () => {
       'payout_profiles',
       'fx_rates',
       'audit_log',
-    ]) {
-      const r = await sql<{ n: unknown }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(
-        s.t.store.db,
-      );
-      out[table] = Number(r.rows[0]?.n);
-    }
+    ]);
     const p = await s.t.store.db
       .selectFrom('payout_profiles')
       .select(['partner_id', 'details', 'tax_form'])

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/engine/api-keys.js';
 import { expectProblem } from '../support/expect-problem.js';
 import { earn, ledgerSums, payoutWorld } from '../support/payout-world.js';
+import { rowCounts } from '../support/row-counts.js';
 import { apiClient, testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -11,26 +11,15 @@ type Server = Awaited<ReturnType<typeof testServer>>;
 const csvProfile = { rail: 'csv', details: { account_holder: 'Ada', account_number: '12345678' } };
 
 /** Rows in the tables a rejected request must not touch. */
-async function footprint(s: Server) {
-  const count = async (table: string) =>
-    Number(
-      (
-        await sql<{ n: unknown }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(
-          s.t.store.db,
-        )
-      ).rows[0]?.n,
-    );
-  return Promise.all(
-    [
-      'ledger_entries',
-      'payouts',
-      'payout_runs',
-      'payout_events',
-      'payout_profiles',
-      'fx_rates',
-    ].map(count),
-  );
-}
+const footprint = (s: Server) =>
+  rowCounts(s.t.store.db, [
+    'ledger_entries',
+    'payouts',
+    'payout_runs',
+    'payout_events',
+    'payout_profiles',
+    'fx_rates',
+  ]);
 
 describe(`payouts over HTTP (${backend})`, () => {
   let s: Server | undefined;
