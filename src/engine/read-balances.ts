@@ -1,5 +1,9 @@
 import type { Currency } from '../core/currency.js';
-import { type PartnerAccountKind, parsePartnerAccount } from '../core/ledger.js';
+import {
+  type PartnerAccountKind,
+  parsePartnerAccount,
+  partnerAccountKinds,
+} from '../core/ledger.js';
 import { formatAmount } from '../core/money.js';
 import { toBigInt } from '../store/values.js';
 import type { Deps } from './deps.js';
@@ -66,24 +70,18 @@ export async function readProgramBalances(
 }
 
 /**
- * Sums of a partner's accounts keyed `programId|currency`. The partner's
- * programs are those it is enrolled in or has lines in; their account names
- * are then exact index lookups.
+ * Sums of a partner's accounts keyed `programId|currency`: exact index
+ * lookups of its four accounts in every program.
  */
 export async function partnerAccountSums(
   db: Deps['store']['db'] | Tx,
   partnerId: string,
 ): Promise<Map<string, Sums>> {
-  const programs = await db
-    .selectFrom('enrollments')
-    .select('program_id')
-    .where('partner_id', '=', partnerId)
-    .union(db.selectFrom('accrual_lines').select('program_id').where('partner_id', '=', partnerId))
-    .execute();
+  // Programs are few: naming every account the partner could have in any of
+  // them costs less than finding its programs among its (many) lines.
+  const programs = await db.selectFrom('programs').select('id').execute();
   const names = programs.flatMap((p) =>
-    (['pending', 'available', 'processing', 'paid'] as const).map(
-      (k) => `program:${p.program_id}:partner:${partnerId}:${k}`,
-    ),
+    partnerAccountKinds.map((k) => `program:${p.id}:partner:${partnerId}:${k}`),
   );
   const out = new Map<string, Sums>();
   if (names.length === 0) return out;
