@@ -60,7 +60,17 @@ async function main() {
     intervalMs: config.workerIntervalMs,
     tierIntervalMs: config.tierIntervalMs,
   });
-  const app = await buildServer(deps, { worker, logger: log });
+  const app = await buildServer(deps, {
+    worker,
+    // Test mode's worker: derivation, holds and bonuses, never payouts; tiers are mirrored.
+    sandboxWorker: (sandbox) =>
+      startWorker(sandbox, {
+        intervalMs: config.workerIntervalMs,
+        payouts: false,
+        tiers: false,
+      }),
+    logger: log,
+  });
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
   process.stdout.write(

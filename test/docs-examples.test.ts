@@ -118,7 +118,7 @@ describe('termsBlocks (the extractor)', () => {
   });
 });
 
-const docs = ['docs/writing-terms.md', 'docs/programs.md'];
+const docs = ['docs/writing-terms.md', 'docs/programs.md', 'docs/integrations.md'];
 const blocks = docs.flatMap((file) =>
   termsBlocks(readFileSync(join(ROOT, file), 'utf8'), file).map((b) => ({ ...b, file })),
 );
@@ -132,6 +132,7 @@ describe('terms examples in the docs', () => {
     expect(count('docs/writing-terms.md', true)).toBeGreaterThanOrEqual(4);
     // The example and the CLI program file.
     expect(count('docs/programs.md', false)).toBeGreaterThanOrEqual(2);
+    expect(count('docs/integrations.md', false)).toBeGreaterThanOrEqual(1);
   });
 
   const valid = blocks.filter((b) => b.expectedIssues === undefined);

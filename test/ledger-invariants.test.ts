@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCreditAsset } from '../src/core/currency.js';
+import { readCredits } from '../src/engine/credits.js';
+import { getIntegration } from '../src/engine/integrations.js';
 import { readBalances } from '../src/engine/read-balances.js';
 import { reconcilePayouts } from '../src/engine/reconcile-payouts.js';
 import { seedDemo } from '../src/engine/seed-demo.js';
@@ -46,7 +49,18 @@ describe(`ledger invariants on the demo marketplace (${backend})`, () => {
         WHERE x.kind = 'payout' AND e.account LIKE ${`%:partner:${id}:available`}
         GROUP BY e.currency`.execute(t.store.db);
       const balances = await readBalances(t, id);
+      const credits = await readCredits(t.store.db, id);
       for (const l of lines.rows) {
+        if (isCreditAsset(l.currency)) {
+          // Credits are granted straight into the credits account, never into pending or available.
+          const granted = credits
+            .filter((c) => c.asset === l.currency)
+            .reduce((a, c) => a + BigInt(c.granted), 0n);
+          expect(granted).toBe(BigInt(String(l.total)));
+          expect(balances.find((x) => x.currency === l.currency)).toBeUndefined();
+          checked++;
+          continue;
+        }
         const b = balances.find((x) => x.currency === l.currency);
         const took = -BigInt(
           String(claimed.rows.find((c) => c.currency === l.currency)?.total ?? 0),
@@ -60,6 +74,30 @@ describe(`ledger invariants on the demo marketplace (${backend})`, () => {
       }
     }
     expect(checked).toBeGreaterThan(5);
+  });
+
+  it('the demo has integrations at every stage: premier with usage and credits, under review, expired', async () => {
+    const rows = await t.store.db
+      .selectFrom('integrations')
+      .select(['id', 'name'])
+      .orderBy('name')
+      .execute();
+    const byName = new Map(rows.map((r) => [r.name, r.id]));
+    const detail = (name: string) => getIntegration(t, byName.get(name) as string);
+    expect((await detail('SellerTools Inventory Sync')).certification.level).toBe('premier');
+    const shipFast = await detail('ShipFast Labels');
+    expect(shipFast.pending_submissions).toBe(1);
+    expect(shipFast.certification.level).toBeNull();
+    const ledgerly = await detail('Ledgerly Books Connector');
+    expect(ledgerly.path_completed).toBe(true);
+    expect(ledgerly.certification.level).toBeNull();
+    expect(ledgerly.certification.levels[0]?.missing[0]).toMatch(/^renewal \(expired /);
+    const usage = await t.store.db
+      .selectFrom('accrual_lines')
+      .select('rule_id')
+      .where('rule_id', 'in', ['active-installs', 'api-calls'])
+      .execute();
+    expect(usage.length).toBeGreaterThan(0);
   });
 
   it("the demo's payouts reconcile: ledger, payout records and confirmations agree", async () => {

@@ -7,6 +7,7 @@ interface CreatedKey {
   name: string;
   scopes: string[];
   partner_id: string | null;
+  mode?: string;
 }
 
 /** `tandem keys create`. */
@@ -22,6 +23,7 @@ export function keysCommands(root: Command, ctx: CommandContext): void {
       'read',
     )
     .option('--partner <id>', "a key for one partner: it reads only that partner's data")
+    .option('--test', 'a test key (tdm_test_…): it works on the sandbox, never on live data')
     .option('--json', 'print the API answer as JSON')
     .addHelpText(
       'after',
@@ -29,11 +31,12 @@ export function keysCommands(root: Command, ctx: CommandContext): void {
 Examples:
   $ tandem keys create --name "billing sync" --scopes events:write
   $ tandem keys create --name "Northwind portal" --partner prt_01h…
+  $ tandem keys create --name "staging integration" --scopes admin --test
   $ export TANDEM_API_KEY=$(tandem keys create --name ci --scopes read --json | jq -r .key)`,
     )
     .action(
       async (
-        opts: { name: string; scopes: string; partner?: string; json?: boolean },
+        opts: { name: string; scopes: string; partner?: string; test?: boolean; json?: boolean },
         cmd: Command,
       ) => {
         const scopes = opts.scopes
@@ -45,6 +48,7 @@ Examples:
             name: opts.name,
             scopes,
             ...(opts.partner ? { partner_id: opts.partner } : {}),
+            ...(opts.test ? { mode: 'test' } : {}),
           },
         });
         const k = r.body;
@@ -54,7 +58,7 @@ Examples:
         }
         ctx.io.stdout.write(
           [
-            `created key ${k.id} "${k.name}" (scopes: ${k.scopes.join(', ')}${k.partner_id ? `; partner ${k.partner_id}` : ''})`,
+            `created ${k.mode === 'test' ? 'test ' : ''}key ${k.id} "${k.name}" (scopes: ${k.scopes.join(', ')}${k.partner_id ? `; partner ${k.partner_id}` : ''})`,
             k.key,
             'store it now: the secret is not shown again',
             '',

@@ -5,10 +5,12 @@ import { backtestCommand } from './backtest-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { commandContext } from './command-context.js';
 import { eventsCommands } from './events-commands.js';
+import { integrationsCommands } from './integrations-commands.js';
 import { keysCommands } from './keys-commands.js';
 import { partnersCommands } from './partners-commands.js';
 import { payoutsCommands } from './payouts-commands.js';
 import { programCommands } from './program-commands.js';
+import { sandboxCommands } from './sandbox-commands.js';
 import { tiersCommands } from './tiers-commands.js';
 
 const version = (
@@ -54,7 +56,9 @@ Run "tandem <command> <subcommand> --help" for the options of each.`,
   partnersCommands(root, ctx);
   tiersCommands(root, ctx);
   payoutsCommands(root, ctx);
+  integrationsCommands(root, ctx);
   backtestCommand(root, ctx);
+  sandboxCommands(root, ctx);
   return root;
 }
 

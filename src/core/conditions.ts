@@ -25,8 +25,9 @@ export const comparisonOps = [
 ] as const;
 export type ComparisonOp = (typeof comparisonOps)[number];
 
+// `integration.*` facts exist for usage rewards (their accelerators); elsewhere they are absent.
 const FIELD =
-  /^(customer\.(side|country|segment|attributes\.[A-Za-z0-9_-]+)|event\.(type|currency|revenue|gross|attributes\.[A-Za-z0-9_-]+))$/;
+  /^(customer\.(side|country|segment|attributes\.[A-Za-z0-9_-]+)|event\.(type|currency|revenue|gross|attributes\.[A-Za-z0-9_-]+)|integration\.(id|category))$/;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -34,7 +35,7 @@ const comparison = z
   .object({
     field: z.string().regex(FIELD, {
       message:
-        'must be customer.side|country|segment|attributes.NAME or event.type|currency|revenue|gross|attributes.NAME',
+        'must be customer.side|country|segment|attributes.NAME, event.type|currency|revenue|gross|attributes.NAME or integration.id|category',
     }),
     op: z.enum(comparisonOps),
     value: z.union([scalar, z.array(scalar).min(1)]).optional(),

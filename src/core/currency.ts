@@ -85,7 +85,17 @@ export function isCurrency(code: string): code is Currency {
 
 /** Number of digits after the decimal point for a known currency. */
 export function minorUnits(currency: Currency): number {
-  return MINOR_UNITS[currency] as number;
+  // Credit assets count whole units.
+  return MINOR_UNITS[currency] ?? 0;
+}
+
+/**
+ * A non-cash reward asset an operator names (`SUPPORT_CREDIT`): held in the
+ * ledger like money, in whole units, never paid out. Four characters or more,
+ * so it can never be mistaken for a three-letter ISO 4217 code.
+ */
+export function isCreditAsset(code: string): boolean {
+  return /^[A-Z][A-Z0-9_]{3,31}$/.test(code);
 }
 
 export const supportedCurrencies: readonly string[] = Object.freeze(

@@ -1,5 +1,6 @@
 import { ChangeList, matchById, plural, quoted, same, type TermsChange } from './change-list.js';
 import { diffAccelerators, diffStacking } from './diff-accelerators.js';
+import { diffIntegrations } from './diff-integrations.js';
 import { diffPayouts } from './diff-payouts.js';
 import { diffRules } from './diff-rules.js';
 import { diffTiers } from './diff-tiers.js';
@@ -119,6 +120,10 @@ export const sections: readonly Section[] = [
     diff: (out, b, a) => diffMarginGuard(out, b.margin_guard, a.margin_guard),
   },
   { key: 'payouts', diff: (out, b, a) => diffPayouts(out, b.payouts, a.payouts) },
+  {
+    key: 'integrations',
+    diff: (out, b, a) => diffIntegrations(out, b.integrations, a.integrations),
+  },
 ];
 
 const spaced = (s: string) => s.replace('_', ' ');

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { type Currency, isCurrency } from './currency.js';
 import type { ErrorCode, Issue } from './errors.js';
-import { type AttributeValue, type EventType, eventTypes, type TandemEvent } from './event.js';
+import {
+  type AttributeValue,
+  type EventType,
+  eventTypes,
+  isIntegrationEventType,
+  type TandemEvent,
+} from './event.js';
 import { formatPath } from './issues.js';
 import { parseAmount } from './money.js';
 import { parseInstant } from './time.js';
@@ -18,6 +24,10 @@ const attributes = z
   });
 const text = (max: number) => z.string().min(1).max(max);
 const decimal = z.string().max(40);
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+  message: 'must be lowercase letters, digits, - or _ (max 63)',
+});
+const percentFigure = z.number().gte(0).lte(100);
 
 export const eventInputSchema = z
   .object({
@@ -39,7 +49,8 @@ export const eventInputSchema = z
         segment: text(100).optional(),
         attributes: attributes.optional(),
       })
-      .strict(),
+      .strict()
+      .optional(),
     click_id: text(100).optional(),
     referral_code: text(100).optional(),
     coupon: text(100).optional(),
@@ -48,6 +59,19 @@ export const eventInputSchema = z
     revenue: decimal.optional(),
     payment_id: text(200).optional(),
     attributes: attributes.optional(),
+    integration_id: text(100).optional(),
+    milestone: slug.optional(),
+    metric: slug.optional(),
+    quantity: z
+      .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,18}$/)])
+      .optional(),
+    quality: z
+      .object({ uptime: percentFigure.optional(), error_rate: percentFigure.optional() })
+      .strict()
+      .refine((q) => q.uptime !== undefined || q.error_rate !== undefined, {
+        message: 'report uptime, error_rate or both',
+      })
+      .optional(),
   })
   .strict();
 
@@ -57,7 +81,7 @@ export type ParsedEvent =
   | { ok: true; event: IncomingEvent }
   | { ok: false; code: ErrorCode; message: string; issues: Issue[] };
 
-const MONEY_EVENTS = new Set<EventType>(['payment', 'refund', 'chargeback']);
+const MONEY_EVENTS = new Set<EventType>(['payment', 'refund', 'chargeback', 'usage']);
 /** Events may be at most this far ahead of the server's clock (senders' clocks drift). */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -123,6 +147,8 @@ export function parseEventInput(raw: unknown, now: number): ParsedEvent {
       return fail('invalid_amount', field, (e as Error).message);
     }
   }
+  const integrationProblem = checkIntegrationFields(input, type, amounts);
+  if (integrationProblem) return integrationProblem;
   if (type === 'payment' && amounts.gross === undefined && amounts.revenue === undefined) {
     return fail('validation_failed', 'revenue', 'a payment needs revenue or gross');
   }
@@ -141,7 +167,9 @@ export function parseEventInput(raw: unknown, now: number): ParsedEvent {
     );
   }
 
-  const c = input.customer;
+  const c: NonNullable<z.output<typeof eventInputSchema>['customer']> = input.customer ?? {
+    id: input.integration_id as string,
+  };
   const event: IncomingEvent = {
     source: input.source ?? 'api',
     externalId: input.id,
@@ -161,8 +189,73 @@ export function parseEventInput(raw: unknown, now: number): ParsedEvent {
     ...amounts,
     ...(input.payment_id ? { paymentId: input.payment_id } : {}),
     ...(input.attributes ? { attributes: input.attributes as Record<string, AttributeValue> } : {}),
+    ...(input.integration_id ? { integrationId: input.integration_id } : {}),
+    ...(input.milestone ? { milestone: input.milestone } : {}),
+    ...(type === 'usage'
+      ? { metric: input.metric ?? 'usage', quantity: BigInt(input.quantity ?? 1) }
+      : {}),
+    ...(input.quality
+      ? {
+          quality: {
+            ...(input.quality.uptime !== undefined
+              ? { uptime: Math.round(input.quality.uptime * 100) }
+              : {}),
+            ...(input.quality.error_rate !== undefined
+              ? { errorRate: Math.round(input.quality.error_rate * 100) }
+              : {}),
+          },
+        }
+      : {}),
   };
   return { ok: true, event };
+}
+
+type Input = z.output<typeof eventInputSchema>;
+
+/**
+ * Which fields each kind of event carries: customer events name a customer;
+ * integration events name an integration, and usage names the install (a
+ * customer) that used it; milestones name the milestone; quality reports
+ * carry figures. Fields of another kind are refused rather than ignored.
+ */
+function checkIntegrationFields(
+  input: Input,
+  type: EventType,
+  amounts: { gross?: bigint; revenue?: bigint },
+): ParsedEvent | undefined {
+  const only = (field: keyof Input, types: string) =>
+    fail('validation_failed', field, `only ${types} events carry ${field}`);
+  if (!isIntegrationEventType(type)) {
+    if (input.customer === undefined) return fail('validation_failed', 'customer', 'required');
+    for (const f of ['integration_id', 'milestone', 'metric', 'quantity', 'quality'] as const)
+      if (input[f] !== undefined) return only(f, 'integration');
+    return undefined;
+  }
+  if (input.integration_id === undefined)
+    return fail('validation_failed', 'integration_id', `required for ${type} events`);
+  if (type === 'usage' && input.customer === undefined)
+    return fail(
+      'validation_failed',
+      'customer',
+      'usage names the install (customer) that used the integration',
+    );
+  if (type !== 'usage' && input.customer !== undefined)
+    return only('customer', 'usage (among integration)');
+  if (type === 'usage' && amounts.gross !== undefined)
+    return only('gross', 'payment, refund and chargeback');
+  if (type !== 'usage' && (input.metric !== undefined || input.quantity !== undefined))
+    return only(input.metric !== undefined ? 'metric' : 'quantity', 'usage');
+  if (type === 'integration.milestone' && input.milestone === undefined)
+    return fail('validation_failed', 'milestone', 'required: the milestone reached');
+  if (type !== 'integration.milestone' && input.milestone !== undefined)
+    return only('milestone', 'integration.milestone');
+  if (type === 'integration.quality' && input.quality === undefined)
+    return fail('validation_failed', 'quality', 'required: { uptime, error_rate } in percent');
+  if (type !== 'integration.quality' && input.quality !== undefined)
+    return only('quality', 'integration.quality');
+  for (const f of ['click_id', 'referral_code', 'coupon'] as const)
+    if (input[f] !== undefined) return only(f, 'customer');
+  return undefined;
 }
 
 /** The first text of a validated (so shallow) event that no backend can store alike. */

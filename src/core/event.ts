@@ -1,7 +1,24 @@
 import type { Currency } from './currency.js';
 
-export const eventTypes = ['signup', 'activation', 'payment', 'refund', 'chargeback'] as const;
+export const customerEventTypes = [
+  'signup',
+  'activation',
+  'payment',
+  'refund',
+  'chargeback',
+] as const;
+/** Events about an integration: a milestone reached, usage by an install, a quality report. */
+export const integrationEventTypes = [
+  'integration.milestone',
+  'usage',
+  'integration.quality',
+] as const;
+export const eventTypes = [...customerEventTypes, ...integrationEventTypes] as const;
 export type EventType = (typeof eventTypes)[number];
+export type IntegrationEventType = (typeof integrationEventTypes)[number];
+
+export const isIntegrationEventType = (t: string): t is IntegrationEventType =>
+  (integrationEventTypes as readonly string[]).includes(t);
 
 export type AttributeValue = string | number | boolean;
 
@@ -34,6 +51,14 @@ export interface TandemEvent {
   /** For refunds and chargebacks: the external id of the payment (same source). */
   paymentId?: string;
   attributes?: Record<string, AttributeValue>;
+  /** Integration events: the integration (`int_…`). `customerId` is the install for usage, else the integration. */
+  integrationId?: string;
+  milestone?: string;
+  /** Usage: what was counted (default `usage`) and how much (whole units, default 1). */
+  metric?: string;
+  quantity?: bigint;
+  /** Quality reports, in hundredths of a percent (exact). */
+  quality?: { uptime?: number; errorRate?: number };
 }
 
 // At the same instant, an event's cause comes before its effect: a refund

@@ -23,6 +23,13 @@ export const accounts = {
   /** Currency conversion at payout: one balance per currency, at the recorded rates. */
   fx: (programId: string) => `program:${programId}:fx`,
   partnerPrefix: (programId: string) => `program:${programId}:partner:`,
+  /** A non-cash asset (support credits) a partner holds: spent by redemption, never paid out. */
+  credits: (programId: string, partnerId: string) =>
+    `program:${programId}:partner:${partnerId}:credits`,
+  /** The counter-account of credits granted: minus every credit the program issued. */
+  creditsIssued: (programId: string) => `program:${programId}:credits_issued`,
+  /** Where redeemed credits go: what partners have spent. */
+  creditsRedeemed: (programId: string) => `program:${programId}:credits_redeemed`,
 } as const;
 
 export const partnerAccountKinds = ['pending', 'available', 'processing', 'paid'] as const;
@@ -71,6 +78,40 @@ function move(from: string, to: string, amount: bigint, currency: Currency): Ent
     { account: from, amount: -amount, currency },
     { account: to, amount, currency },
   ];
+}
+
+/**
+ * Entries for posting a credit line: credits are issued by the program
+ * straight into the partner's `credits` account (no hold: they are spent
+ * through the marketplace, never paid out, so nothing waits for refunds).
+ */
+export function creditGrantEntries(
+  programId: string,
+  partnerId: string,
+  amount: bigint,
+  asset: Currency,
+): Entry[] {
+  return move(
+    accounts.creditsIssued(programId),
+    accounts.credits(programId, partnerId),
+    amount,
+    asset,
+  );
+}
+
+/** Entries for redeeming credits: they leave the partner's `credits` account. */
+export function creditRedemptionEntries(
+  programId: string,
+  partnerId: string,
+  amount: bigint,
+  asset: Currency,
+): Entry[] {
+  return move(
+    accounts.credits(programId, partnerId),
+    accounts.creditsRedeemed(programId),
+    amount,
+    asset,
+  );
 }
 
 /** Entries for releasing a line from pending to available once its hold has passed. */

@@ -9,6 +9,9 @@ import type { Currency } from './currency.js';
  *   in the program currency, minus refunds and chargebacks of them; an amount.
  * - `active_customers`: distinct referred customers with a payment in the range.
  * - `signups`, `activations`, `payments`: attributed events of that type.
+ * - `certified_integrations`: the partner's integrations in the program that
+ *   hold a certification level at the moment of evaluation (a state, not a
+ *   sum over the window: an expired certification stops counting at once).
  */
 export const metricNames = [
   'referred_revenue',
@@ -16,7 +19,11 @@ export const metricNames = [
   'signups',
   'activations',
   'payments',
+  'certified_integrations',
 ] as const;
+
+/** Metrics that are a state at the instant of evaluation, measured by the engine, not from conversions. */
+export const stateMetrics: ReadonlySet<MetricName> = new Set(['certified_integrations']);
 export type MetricName = (typeof metricNames)[number];
 
 /** Metrics measured in the program currency (written as amounts); the rest are counts. */

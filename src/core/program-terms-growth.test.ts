@@ -73,7 +73,7 @@ describe('validateTerms: tiers', () => {
       'tiers.levels[0].requires[0].metric',
     );
     expect(msg).toBe(
-      'must be one of referred_revenue, active_customers, signups, activations, payments',
+      'must be one of referred_revenue, active_customers, signups, activations, payments, certified_integrations',
     );
   });
 

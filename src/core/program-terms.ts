@@ -10,9 +10,15 @@ import {
 import { bonusSchema, type CompiledBonus } from './bonuses.js';
 import { type Budget, budgetSchema, type MarginGuard, marginGuardSchema } from './budget.js';
 import { type Condition, conditionSchema } from './conditions.js';
-import { type Currency, isCurrency } from './currency.js';
+import { type Currency, isCurrency, minorUnits } from './currency.js';
 import { type Issue, TandemError } from './errors.js';
+import {
+  compileIntegrationTerms,
+  type IntegrationTerms,
+  integrationTermsSchema,
+} from './integration-terms.js';
 import { zodIssues } from './issues.js';
+import { stateMetrics } from './metrics.js';
 import { parseAmount } from './money.js';
 import { compilePayoutTerms, type PayoutTerms, payoutTermsSchema } from './payout-terms.js';
 import {
@@ -165,6 +171,7 @@ export const programTermsSchema = z
     budget: budgetSchema.optional(),
     margin_guard: marginGuardSchema.optional(),
     payouts: payoutTermsSchema.optional(),
+    integrations: integrationTermsSchema.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -199,6 +206,13 @@ export const programTermsSchema = z
     checkRules(t.rewards, ['rewards']);
     check(t.caps?.per_partner_per_month, ['caps', 'per_partner_per_month']);
     check(t.payouts?.minimum, ['payouts', 'minimum']);
+    t.integrations?.grants.forEach((g, i) => {
+      check(g.flat, ['integrations', 'grants', i, 'flat']);
+    });
+    t.integrations?.usage.forEach((u, i) => {
+      check(u.flat, ['integrations', 'usage', i, 'flat']);
+      check(u.cap_per_month, ['integrations', 'usage', i, 'cap_per_month']);
+    });
     checkExtensions(t, t.currency as Currency, ctx, check, checkRules);
   });
 
@@ -242,6 +256,8 @@ function checkExtensions(
   });
   const benefitIds = new Set(t.benefits.map((b) => b.id));
   const ruleIds = new Set(t.rewards.map((r) => r.id));
+  // Accelerators boost usage rewards too.
+  for (const u of t.integrations?.usage ?? []) ruleIds.add(u.id);
 
   const levels = t.tiers?.levels ?? [];
   unique(
@@ -306,6 +322,11 @@ function checkExtensions(
     'bonus',
   );
   t.bonuses.forEach((b, i) => {
+    if (stateMetrics.has(b.metric))
+      issue(
+        ['bonuses', i, 'metric'],
+        `${b.metric} is a state at one instant, not a total over a period: use it in tier requirements`,
+      );
     // The highest step reached pays (not the sum), so each step asks and pays more.
     let last: { target: bigint; text: string | number } | undefined;
     let lastPays: { value: bigint; text: string } | undefined;
@@ -386,6 +407,8 @@ export interface ProgramTerms {
   budget: Budget | undefined;
   marginGuard: MarginGuard | undefined;
   payouts: PayoutTerms;
+  /** Undefined when the version says nothing about integrations (the default path applies). */
+  integrations: IntegrationTerms | undefined;
 }
 
 /**
@@ -488,5 +511,8 @@ export function compileTerms(doc: ProgramTermsDocument): ProgramTerms {
         }
       : undefined,
     payouts: compilePayoutTerms(doc.payouts, cur),
+    integrations: doc.integrations
+      ? compileIntegrationTerms(doc.integrations, cur, minorUnits(cur))
+      : undefined,
   };
 }

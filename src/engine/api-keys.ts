@@ -21,14 +21,24 @@ export const scopes = [
   'partners:write',
   'payouts:write',
   'payouts:approve',
+  'integrations:write',
+  'credits:redeem',
 ] as const;
 export type Scope = (typeof scopes)[number];
+
+/**
+ * `live` keys work on live data; `test` keys on the sandbox (test mode): its
+ * own events, rewards and ledger beside a mirror of live configuration.
+ */
+export const keyModes = ['live', 'test'] as const;
+export type KeyMode = (typeof keyModes)[number];
 
 export interface Principal {
   keyId: string;
   name: string;
   scopes: Scope[];
   partnerId: string | null;
+  mode: KeyMode;
 }
 
 const digest = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -37,10 +47,20 @@ const digest = (key: string) => createHash('sha256').update(key).digest('hex');
 const cache = new Map<string, { principal: Principal | undefined; until: number }>();
 const CACHE_MS = 10_000;
 
-/** Creates an API key and returns its secret once; only a hash is stored. */
+/**
+ * Creates an API key and returns its secret once; only a hash is stored.
+ * Live keys look like `tdm_a_…` (operator) and `tdm_p_…` (partner), test keys
+ * like `tdm_test_a_…` and `tdm_test_p_…`. Every key is stored in the live
+ * database (`deps` must be live's). Errors: `partner_not_found`.
+ */
 export async function createApiKey(
   deps: Deps,
-  input: { name: string; scopes: Scope[]; partnerId?: string | undefined },
+  input: {
+    name: string;
+    scopes: Scope[];
+    partnerId?: string | undefined;
+    mode?: KeyMode | undefined;
+  },
   actor = 'system',
 ): Promise<{
   id: string;
@@ -48,9 +68,11 @@ export async function createApiKey(
   name: string;
   scopes: Scope[];
   partner_id: string | null;
+  mode: KeyMode;
   created_at: string;
 }> {
-  const key = `tdm_${input.partnerId ? 'p' : 'a'}_${randomBytes(24).toString('base64url')}`;
+  const mode = input.mode ?? 'live';
+  const key = `tdm_${mode === 'test' ? 'test_' : ''}${input.partnerId ? 'p' : 'a'}_${randomBytes(24).toString('base64url')}`;
   const id = deps.ids.next('key');
   const now = deps.clock.now();
   await inTransaction(deps, async (tx) => {
@@ -65,13 +87,14 @@ export async function createApiKey(
         partner_id: input.partnerId ?? null,
         created_at: now,
         revoked_at: null,
+        mode,
       })
       .execute();
     await audit(deps, tx, {
       actor,
       action: 'api_key.created',
       subject: id,
-      data: { name: input.name, scopes: input.scopes, partner_id: input.partnerId },
+      data: { name: input.name, scopes: input.scopes, partner_id: input.partnerId, mode },
     });
   });
   return {
@@ -80,6 +103,7 @@ export async function createApiKey(
     name: input.name,
     scopes: input.scopes,
     partner_id: input.partnerId ?? null,
+    mode,
     created_at: toIso(now),
   };
 }
@@ -118,6 +142,7 @@ export async function authenticate(deps: Deps, token: string): Promise<Principal
           name: row.name,
           scopes: jsonOut<Scope[]>(row.scopes),
           partnerId: row.partner_id,
+          mode: row.mode === 'test' ? ('test' as const) : ('live' as const),
         }
       : undefined;
   if (cache.size > 10_000) cache.clear();
@@ -136,6 +161,7 @@ export async function listApiKeys(deps: Deps) {
     name: r.name,
     scopes: jsonOut<Scope[]>(r.scopes),
     partner_id: r.partner_id,
+    mode: r.mode,
     created_at: toIso(toNumber(r.created_at)),
     revoked_at: r.revoked_at === null ? null : toIso(toNumber(r.revoked_at)),
   }));

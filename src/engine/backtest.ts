@@ -329,7 +329,11 @@ async function simulatedTierHistory(
   return out;
 }
 
-/** Net of the program's accrual lines by the occurred_at of their events, per partner and currency. */
+/**
+ * Net of the program's referral accrual lines by the occurred_at of their
+ * events, per partner and currency (integration units are left out, as the
+ * replay leaves them out).
+ */
 async function readLedgerCosts(
   db: Db,
   programId: string,
@@ -341,6 +345,8 @@ async function readLedgerCosts(
     .where('program_id', '=', programId)
     .where('occurred_at', '>=', period.from)
     .where('occurred_at', '<', period.to)
+    // The replay derives referral (customer) units only: integration grants and usage are not in it.
+    .where('unit', 'not like', 'i%:%')
     .groupBy(['partner_id', 'currency'])
     .execute();
   return rows.map((r) => ({

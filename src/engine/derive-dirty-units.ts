@@ -8,6 +8,7 @@ import { toBigInt, toNumber } from '../store/values.js';
 import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
 import { deriveBonusUnits, markBonusPeriods } from './bonus-periods.js';
 import type { Deps } from './deps.js';
+import { deriveIntegrationUnits } from './derive-integrations.js';
 import { loadCustomerInputs } from './load-derivation-inputs.js';
 import { loadStatusHistory, loadTierHistory } from './load-histories.js';
 import { loadPrograms } from './load-programs.js';
@@ -57,12 +58,18 @@ export async function deriveDirtyUnits(
       SELECT unit FROM dirty_units
       WHERE (unit LIKE 'pm:%' OR unit LIKE 'bm:%' OR unit LIKE 'pb:%') AND marked_at <= ${settled}${only}
       ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
-    const units = [...claimCustomers.rows, ...claimMonths.rows].map((r) => r.unit);
+    const claimIntegrations = await sql<{ unit: string }>`
+      SELECT unit FROM dirty_units WHERE unit LIKE 'i%:%' AND marked_at <= ${now}${only}
+      ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
+    const units = [...claimCustomers.rows, ...claimMonths.rows, ...claimIntegrations.rows].map(
+      (r) => r.unit,
+    );
     if (units.length === 0) return { units: 0, lines: 0 };
 
     const customers = units.filter((u) => u.startsWith('c:')).map((u) => u.slice(2));
     const partnerMonths = units.filter((u) => u.startsWith('pm:') || u.startsWith('bm:'));
     const bonusUnits = units.filter((u) => u.startsWith('pb:'));
+    const integrationUnits = units.filter((u) => u.startsWith('i:') || u.startsWith('iu:'));
     const programs = await loadPrograms(tx);
     const byUnit = new Map<string, AccrualDelta[]>();
 
@@ -106,9 +113,22 @@ export async function deriveDirtyUnits(
         byUnit.set(u, diffAccruals(desired.get(u) ?? [], posted.get(u) ?? []));
     }
 
+    let parked = new Map<string, number>();
+    if (integrationUnits.length) {
+      const derived = await deriveIntegrationUnits(tx, programs, integrationUnits, now);
+      const posted = await loadPosted(tx, integrationUnits);
+      for (const u of integrationUnits)
+        byUnit.set(u, diffAccruals(derived.desired.get(u) ?? [], posted.get(u) ?? []));
+      parked = derived.parked;
+    }
+
     const lines = await postDeltas(deps, tx, byUnit, now);
     for (const part of chunks(units, 500))
       await tx.deleteFrom('dirty_units').where('unit', 'in', part).execute();
+    // A usage month still running is valued when it ends: its unit waits until then.
+    for (const [unit, until] of parked)
+      await sql`INSERT INTO dirty_units (unit, marked_at) VALUES (${unit}, ${until})
+        ON CONFLICT (unit) DO NOTHING`.execute(tx);
     return { units: units.length, lines };
   });
 }

@@ -1,5 +1,11 @@
 import { sql } from 'kysely';
-import { amountMetrics, type MetricConversion, measure } from '../core/metrics.js';
+import {
+  amountMetrics,
+  type MetricConversion,
+  type MetricName,
+  measure,
+  stateMetrics,
+} from '../core/metrics.js';
 import { formatAmount } from '../core/money.js';
 import type { ProgramTerms } from '../core/program-terms.js';
 import { type ProgramWithVersions, versionInForce } from '../core/program-version.js';
@@ -15,6 +21,7 @@ import { jsonIn, toNumber, toOptionalNumber } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
 import { markCustomersIn } from './dirty-units.js';
+import { certifiedIntegrations } from './integrations.js';
 import { loadConversions } from './load-conversions.js';
 import { loadPrograms } from './load-programs.js';
 import { emitEvent } from './outbox.js';
@@ -109,11 +116,18 @@ async function evaluateProgram(
     from: now - longestWindowDays(levels) * DAY_MS,
     to: now,
   });
+  const certified = levels.some((l) =>
+    l.requires.some((r) => r.metric === 'certified_integrations'),
+  )
+    ? await certifiedIntegrations(tx, program, now)
+    : new Map<string, number>();
   const changes: TierChange[] = [];
   for (const partnerId of [...partners].sort()) {
     if (stale.has(partnerId)) continue;
     const convs = conversions.get(partnerId) ?? [];
-    const { value, snapshot } = measurer(convs, terms, now);
+    const { value, snapshot } = measurer(convs, terms, now, {
+      certified_integrations: BigInt(certified.get(partnerId) ?? 0),
+    });
     const qualified = highestQualified(levels, value);
     const prior = states.get(partnerId) ?? { tier: null, since: now, belowSince: null };
     const decision = decideTier(levels, terms.tiers?.graceDays ?? 0, prior, qualified, now);
@@ -198,6 +212,7 @@ export function measurer(
   conversions: readonly MetricConversion[],
   terms: ProgramTerms,
   now: number,
+  state: Partial<Record<MetricName, bigint>> = {},
 ): { value: (r: Requirement) => bigint; snapshot: MetricSnapshot } {
   const snapshot: MetricSnapshot = {};
   const memo = new Map<string, bigint>();
@@ -205,11 +220,13 @@ export function measurer(
     const key = requirementKey(r);
     let v = memo.get(key);
     if (v === undefined) {
-      v = measure(r.metric, conversions, {
-        from: now - r.windowDays * DAY_MS,
-        to: now,
-        currency: terms.currency,
-      });
+      v = stateMetrics.has(r.metric)
+        ? (state[r.metric] ?? 0n)
+        : measure(r.metric, conversions, {
+            from: now - r.windowDays * DAY_MS,
+            to: now,
+            currency: terms.currency,
+          });
       memo.set(key, v);
       snapshot[key] = amountMetrics.has(r.metric) ? formatAmount(v, terms.currency) : v.toString();
     }

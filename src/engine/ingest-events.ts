@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
-import { customerUnit } from '../core/accrual.js';
 import { type ErrorCode, type Issue, TandemError } from '../core/errors.js';
 import { canonicalEvent, type IncomingEvent, parseEventInput } from '../core/event-input.js';
 import { eventToRow } from '../store/event-rows.js';
 import type { Deps } from './deps.js';
 import { markDirty } from './dirty-units.js';
+import {
+  checkIntegrationEvents,
+  type IntegrationCheck,
+  recordEventCompletions,
+  unitOfEvent,
+} from './integration-events.js';
 import { chunks, inTransaction, type Tx } from './transaction.js';
 
 export const MAX_BATCH = 1000;
@@ -41,7 +46,7 @@ const keyOf = (source: string, id: string) => `${source}\u0000${id}`;
 export async function ingestEvents(
   deps: Deps,
   raws: readonly unknown[],
-  opts: { source?: string } = {},
+  opts: { source?: string; partnerId?: string | null } = {},
 ): Promise<IngestResult> {
   if (raws.length > MAX_BATCH) {
     throw new TandemError(
@@ -64,7 +69,14 @@ export async function ingestEvents(
       opts.source && raw && typeof raw === 'object' && !('source' in raw)
         ? { ...raw, source: opts.source }
         : raw;
-    const parsed = parseEventInput(withSource, now);
+    let parsed = parseEventInput(withSource, now);
+    if (parsed.ok && opts.partnerId && parsed.event.integrationId === undefined)
+      parsed = {
+        ok: false,
+        code: 'forbidden',
+        message: "type: a partner's key reports only its own integrations' events",
+        issues: [{ path: 'type', message: "only its own integrations' events" }],
+      };
     if (!parsed.ok) {
       results[index] = {
         index,
@@ -82,7 +94,28 @@ export async function ingestEvents(
 
   if (fresh.size > 0) {
     await inTransaction(deps, async (tx) => {
-      const items = [...fresh.values()];
+      let items = [...fresh.values()];
+      let check: IntegrationCheck | undefined;
+      const integration = items.filter((i) => i.event.integrationId !== undefined);
+      if (integration.length) {
+        const known = await findStored(
+          tx,
+          integration.map((i) => i.event),
+        );
+        const stored = new Set(
+          integration
+            .filter((i) => known.has(keyOf(i.event.source, i.event.externalId)))
+            .map((i) => i.id),
+        );
+        check = await checkIntegrationEvents(tx, deps.store.dialect, integration, stored, {
+          partnerId: opts.partnerId ?? null,
+        });
+        for (const [index, error] of check.rejected) {
+          const item = items.find((i) => i.index === index);
+          results[index] = { index, id: item?.event.externalId ?? null, status: 'rejected', error };
+        }
+        items = items.filter((i) => !check?.rejected.has(i.index));
+      }
       // Insert first: the unique (source, id) index decides what is new. Only
       // the keys it refused are looked up, to tell duplicates from conflicts.
       const inserted = new Set<string>();
@@ -115,9 +148,8 @@ export async function ingestEvents(
         const prior = existing.get(keyOf(i.event.source, i.event.externalId));
         results[i.index] = classify(i.index, i.event.externalId, i.hash, prior);
       }
-      const units = items
-        .filter((i) => inserted.has(i.id))
-        .map((i) => customerUnit(i.event.customerId));
+      if (check) await recordEventCompletions(deps, tx, check.completions, inserted, now);
+      const units = items.filter((i) => inserted.has(i.id)).map((i) => unitOfEvent(i.event));
       await markDirty(tx, units, now);
     });
   }

@@ -36,6 +36,8 @@ export async function loadCustomerInputs(
       .selectFrom('events')
       .selectAll()
       .where('customer_id', 'in', part)
+      // Usage by an install names it as customer; it is the integration's, not the customer's.
+      .where('integration_id', 'is', null)
       .execute();
     for (const r of rows) {
       const e = eventFromRow(r);

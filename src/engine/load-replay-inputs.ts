@@ -52,8 +52,10 @@ export async function loadReplayInputs(db: Db, q: ReplayInputQuery): Promise<Rep
           .selectFrom('events')
           .select('customer_id')
           .where('occurred_at', '>=', q.from)
-          .where('occurred_at', '<', q.to),
+          .where('occurred_at', '<', q.to)
+          .where('integration_id', 'is', null),
       )
+      .where('integration_id', 'is', null)
       .groupBy('customer_id')
       .execute(),
   ]);

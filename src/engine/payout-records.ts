@@ -142,8 +142,9 @@ export async function loadPayout(db: Db | Tx, id: string): Promise<Payout> {
   return payoutFromRow(r);
 }
 
-type PayoutTx = {
-  kind: 'payout';
+export type LedgerTx = {
+  /** `payout` for payout steps; `adjustment` for credit redemptions. */
+  kind: 'payout' | 'adjustment';
   unit: string;
   memo: string;
   entries: readonly Entry[];
@@ -153,12 +154,13 @@ type PayoutTx = {
 /**
  * Posts one balanced ledger transaction. Payout transactions carry
  * `unit = payout:{id}` and a memo naming the step (claim, settle, unsettle,
- * return), so reconciliation finds each payout's postings.
+ * return), so reconciliation finds each payout's postings; a credit
+ * redemption carries `unit = redemption:{id}`.
  */
 export async function postTransaction(
   deps: Pick<Deps, 'ids'>,
   tx: Tx,
-  t: PayoutTx,
+  t: LedgerTx,
 ): Promise<string> {
   return (await postTransactions(deps, tx, [t]))[0] as string;
 }
@@ -167,7 +169,7 @@ export async function postTransaction(
 export async function postTransactions(
   deps: Pick<Deps, 'ids'>,
   tx: Tx,
-  list: readonly PayoutTx[],
+  list: readonly LedgerTx[],
 ): Promise<string[]> {
   const ids: string[] = [];
   const txRows: { id: string; kind: string; unit: string; created_at: number; memo: string }[] = [];

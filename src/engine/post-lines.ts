@@ -1,7 +1,14 @@
 import type { DesiredAccrual } from '../core/accrual.js';
 import type { Currency } from '../core/currency.js';
+import { isCreditAsset } from '../core/currency.js';
 import type { AccrualDelta } from '../core/diff-accruals.js';
-import { accrualEntries, type Entry, isBalanced, releaseEntries } from '../core/ledger.js';
+import {
+  accrualEntries,
+  creditGrantEntries,
+  type Entry,
+  isBalanced,
+  releaseEntries,
+} from '../core/ledger.js';
 import { formatAmount } from '../core/money.js';
 import { toIso } from '../core/time.js';
 import type { AccrualLinesTable, LedgerEntriesTable } from '../store/schema.js';
@@ -40,12 +47,8 @@ export async function postDeltas(
     for (const d of deltas) {
       const line = lineOf(deps, txId, unit, d, now);
       lines.push(line);
-      for (const e of accrualEntries(
-        line.program_id,
-        line.partner_id,
-        d.amount,
-        line.currency as Currency,
-      )) {
+      const post = isCreditAsset(line.currency) ? creditGrantEntries : accrualEntries;
+      for (const e of post(line.program_id, line.partner_id, d.amount, line.currency as Currency)) {
         txEntries.push(e);
         entries.push({
           tx_id: txId,
@@ -68,8 +71,10 @@ export async function postDeltas(
   for (const part of chunks(entries, 500))
     await tx.insertInto('ledger_entries').values(part).execute();
 
-  const due = lines.filter((l) => Number(l.available_at) <= now);
-  const waiting = lines.filter((l) => Number(l.available_at) > now);
+  // Credits are not money: they never wait in the hold queue nor become available for payout.
+  const money = lines.filter((l) => !isCreditAsset(l.currency));
+  const due = money.filter((l) => Number(l.available_at) <= now);
+  const waiting = money.filter((l) => Number(l.available_at) > now);
   for (const part of chunks(waiting, 500)) {
     await tx
       .insertInto('hold_queue')

@@ -13,6 +13,7 @@ import { audit } from './audit.js';
 import { markEndedBonusPeriodsSince } from './bonus-periods.js';
 import type { Deps } from './deps.js';
 import { markCustomersWithEventsSince } from './dirty-units.js';
+import { integrationsOf, markIntegrationUnits } from './mark-integration-units.js';
 import { type Db, inTransaction, type Tx } from './transaction.js';
 
 export interface ProgramView {
@@ -214,8 +215,12 @@ async function insertVersion(
     .execute();
   // Only events on or after the effective date can change; normally there are none.
   const marked = await markCustomersWithEventsSince(tx, effectiveFrom, now);
-  // A correction can also change the bonuses of periods that have already ended.
-  if (effectiveFrom < now) await markEndedBonusPeriodsSince(tx, programId, effectiveFrom, now);
+  // A correction can also change the bonuses of periods that have already ended,
+  // and integrations' grants and closed usage months.
+  if (effectiveFrom < now) {
+    await markEndedBonusPeriodsSince(tx, programId, effectiveFrom, now);
+    await markIntegrationUnits(tx, await integrationsOf(tx, programId), effectiveFrom, now);
+  }
   await audit(deps, tx, {
     actor,
     action: input.correction ? 'program.correction_published' : 'program.version_published',

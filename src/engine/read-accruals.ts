@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Currency } from '../core/currency.js';
+import { type Currency, isCreditAsset } from '../core/currency.js';
 import { TandemError } from '../core/errors.js';
 import { formatAmount } from '../core/money.js';
 import { toIso } from '../core/time.js';
@@ -116,7 +116,8 @@ function toView(r: AccrualLinesTable, released: boolean): AccrualView {
     currency: r.currency,
     occurred_at: toIso(toNumber(r.occurred_at)),
     available_at: toIso(toNumber(r.available_at)),
-    status: released ? 'available' : 'pending',
+    // Credits never wait in a hold: they are usable (redeemable) as soon as granted.
+    status: released || isCreditAsset(r.currency) ? 'available' : 'pending',
     created_at: toIso(toNumber(r.created_at)),
     trace: jsonOut(r.trace),
   };

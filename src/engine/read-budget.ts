@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { parsePeriodKey } from '../core/bonuses.js';
+import { isCreditAsset } from '../core/currency.js';
 import { TandemError } from '../core/errors.js';
 import { formatAmount } from '../core/money.js';
 import { versionInForce } from '../core/program-version.js';
@@ -74,7 +75,8 @@ export async function readBudget(
     if (r.currency === cur) {
       spent = released;
       committed = pending;
-    } else
+    } else if (!isCreditAsset(r.currency))
+      // Support credits are not money: they cost the program no cash.
       others.push({
         currency: r.currency,
         total: formatAmount(pending + released, r.currency as typeof cur),

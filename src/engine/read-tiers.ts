@@ -7,6 +7,7 @@ import { DAY_MS, toIso } from '../core/time.js';
 import { jsonOut, toNumber, toOptionalNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { measurer } from './evaluate-tiers.js';
+import { certifiedIntegrations } from './integrations.js';
 import { loadConversions } from './load-conversions.js';
 import { loadPrograms } from './load-programs.js';
 import { findPartner } from './partners.js';
@@ -85,7 +86,11 @@ export async function readPartnerTiers(deps: Deps, partnerId: string): Promise<P
           })
         ).get(partnerId) ?? [])
       : [];
-    const { value } = terms ? measurer(convs, terms, now) : { value: () => 0n };
+    const certified =
+      (await certifiedIntegrations(db, program, now, partnerId)).get(partnerId) ?? 0;
+    const { value } = terms
+      ? measurer(convs, terms, now, { certified_integrations: BigInt(certified) })
+      : { value: () => 0n };
     const qualifiesNow = highestQualified(levels, value);
     const heldIndex = held ? levels.indexOf(held) : -1;
     const next = levels[heldIndex + 1];

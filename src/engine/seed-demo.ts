@@ -9,6 +9,7 @@ import { changePartnerStatus, createPartner, type PartnerKind } from './partners
 import { createProgram, publishVersion } from './programs.js';
 import { type ClickInput, recordClicks } from './record-clicks.js';
 import { releaseAllDue } from './release-holds.js';
+import { seedDemoIntegrations } from './seed-demo-integrations.js';
 import { seedDemoPayouts } from './seed-demo-payouts.js';
 import { createCode, createLink } from './tracking.js';
 
@@ -240,7 +241,8 @@ const PARTNERS: {
  * Loads a demo marketplace into an empty database: one referral program (a
  * second version adds tiers, accelerators, a bonus, a budget and payout
  * terms), a dozen partners of every kind, links and codes, payout profiles
- * and last month's payout run, and `days` of synthetic
+ * and last month's payout run, a technology-partner program with three
+ * integrations (certified, under review, expired), and `days` of synthetic
  * clicks, signups, activations, payments and refunds ending at `now`, then
  * derives the ledger and releases what is due. Deterministic for a given `now`.
  */
@@ -269,6 +271,7 @@ export async function seedDemo(
 
   const partners: {
     id: string;
+    name: string;
     weight: number;
     linkId: string;
     code: string;
@@ -314,6 +317,7 @@ export async function seedDemo(
     );
     partners.push({
       id: partner.id,
+      name: p.name,
       weight: p.weight,
       linkId: link.id,
       code: code.code,
@@ -443,5 +447,10 @@ export async function seedDemo(
     deps,
     partners.map((p) => ({ id: p.id, email: p.email })),
   );
-  return { partners: PARTNERS.length, events: events.length, clicks: clicks.length };
+  const integrations = await seedDemoIntegrations(deps, partners, start);
+  return {
+    partners: PARTNERS.length,
+    events: events.length + integrations.events,
+    clicks: clicks.length,
+  };
 }

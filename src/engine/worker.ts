@@ -20,11 +20,21 @@ export interface Worker {
  * runs scheduled jobs that are due (closing bonus periods, tier evaluation,
  * resuming interrupted payout steps and creating scheduled payout runs),
  * then sleeps until poked or `intervalMs` passes. Errors are logged and
- * retried; they never stop the loop.
+ * retried; they never stop the loop. The sandbox's worker runs with
+ * `payouts: false` (test money never reaches a payout) and `tiers: false`
+ * (its tier state is mirrored from live).
  */
 export function startWorker(
   deps: Deps,
-  opts: { intervalMs?: number; batch?: number; tierIntervalMs?: number } = {},
+  opts: {
+    intervalMs?: number;
+    batch?: number;
+    tierIntervalMs?: number;
+    /** Resume interrupted payout steps and create scheduled payout runs (default true). */
+    payouts?: boolean;
+    /** Evaluate tiers on schedule (default true). */
+    tiers?: boolean;
+  } = {},
 ): Worker {
   const interval = opts.intervalMs ?? 1000;
   const tierInterval = opts.tierIntervalMs ?? 3_600_000;
@@ -56,14 +66,14 @@ export function startWorker(
           const r = await closeBonusPeriods(deps);
           if (r.closed.length) deps.log.info({ periods: r.closed }, 'bonus periods closed');
         }
-        if (!stopped && (await due('payouts', 60_000))) {
+        if (!stopped && opts.payouts !== false && (await due('payouts', 60_000))) {
           const resumed = await resumePayouts(deps);
           if (resumed.claimed + resumed.canceled + resumed.resent > 0)
             deps.log.info(resumed, 'interrupted payout steps resumed');
           const runs = await createDuePayoutRuns(deps);
           if (runs.length) deps.log.info({ runs }, 'scheduled payout runs created');
         }
-        if (!stopped && (await due('evaluate_tiers', tierInterval))) {
+        if (!stopped && opts.tiers !== false && (await due('evaluate_tiers', tierInterval))) {
           const r = await evaluateTiers(deps);
           if (r.changes.length) deps.log.info({ changes: r.changes.length }, 'tier changes');
         }

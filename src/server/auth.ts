@@ -1,11 +1,24 @@
 import type { FastifyRequest } from 'fastify';
 import { TandemError } from '../core/errors.js';
-import { authenticate, type Principal, type Scope } from '../engine/api-keys.js';
+import { authenticate, type KeyMode, type Principal, type Scope } from '../engine/api-keys.js';
 import type { Deps } from '../engine/deps.js';
+import type { SandboxLease } from '../engine/sandbox.js';
+import type { Worker } from '../engine/worker.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
+    /**
+     * The deps of the key's mode: live's, or the sandbox's for a test key. Set
+     * by the /v1 auth hook; route handlers use this, never deps captured at
+     * registration, so a test key can never touch live data.
+     */
+    deps: Deps;
+    /** The worker of the key's mode (none in tests, or before the sandbox has one). */
+    worker: Worker | undefined;
+    mode: KeyMode;
+    /** A test-mode request's hold on the sandbox store, released when it is answered. */
+    sandboxLease: SandboxLease | undefined;
   }
 }
 
@@ -43,4 +56,23 @@ export function requirePartnerAccess(p: Principal, partnerId: string, scope: Sco
     return;
   }
   requireScope(p, scope);
+}
+
+/**
+ * Configuration is written with live keys only: the sandbox mirrors it.
+ * Errors: `live_mode_only`.
+ */
+export function requireLiveMode(p: Principal): void {
+  if (p.mode !== 'live') {
+    throw new TandemError(
+      'live_mode_only',
+      'this is done with a live key; the sandbox mirrors live configuration',
+    );
+  }
+}
+
+/** Sandbox management needs a test key. Errors: `test_mode_only`. */
+export function requireTestMode(p: Principal): void {
+  if (p.mode !== 'test')
+    throw new TandemError('test_mode_only', 'this is done with a test key (tdm_test_…)');
 }

@@ -15,14 +15,23 @@ import {
 } from 'fastify-type-provider-zod';
 import { ClickTracker } from '../engine/click-tracker.js';
 import type { Deps } from '../engine/deps.js';
+import { Sandbox } from '../engine/sandbox.js';
 import type { Worker } from '../engine/worker.js';
+import { noRouteProblem } from './api-versions.js';
 import { principalOf } from './auth.js';
+import {
+  changelogRoute,
+  type Deprecation,
+  deprecations,
+  registerDeprecations,
+} from './deprecations.js';
 import { guardInput } from './input-guard.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { redirectRoute } from './redirect.js';
 import { backtestRoutes } from './routes/backtest.js';
 import { budgetRoutes } from './routes/budget.js';
 import { eventRoutes } from './routes/events.js';
+import { integrationRoutes } from './routes/integrations.js';
 import { keyRoutes } from './routes/keys.js';
 import { partnerProgramRoutes } from './routes/partner-programs.js';
 import { partnerRoutes } from './routes/partners.js';
@@ -30,16 +39,25 @@ import { payoutRunRoutes } from './routes/payout-runs.js';
 import { payoutRoutes } from './routes/payouts.js';
 import { programRoutes } from './routes/programs.js';
 import { readRoutes } from './routes/reads.js';
+import { sandboxRoutes } from './routes/sandbox.js';
 import { tierRoutes } from './routes/tiers.js';
 
 export interface ServerOptions {
   worker?: Worker;
+  /**
+   * Starts the sandbox's worker when test mode is first used, e.g.
+   * `(d) => startWorker(d, { payouts: false, tiers: false })`; none: test
+   * events are derived only when something drains them (tests).
+   */
+  sandboxWorker?: (deps: Deps) => Worker;
   tracker?: ClickTracker;
   /** A pino logger instance, pino options, or false for none. */
   logger?: boolean | object;
   /** Attribution cookie lifetime; the server enforces windows itself, this is only the cookie. */
   cookieDays?: number;
   version?: string;
+  /** The deprecated operations to announce and, after their sunset, refuse (tests inject their own). */
+  deprecations?: readonly Deprecation[];
 }
 
 /**
@@ -49,6 +67,8 @@ export interface ServerOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     tracker: ClickTracker;
+    /** Test mode's store, opened by the first test-key request (docs/sandbox.md). */
+    sandbox: Sandbox;
   }
 }
 
@@ -76,13 +96,18 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      problem('not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
-    ),
+    sendProblem(reply, noRouteProblem(request.method, request.url)),
   );
+  // Before any route is registered: it marks deprecated routes as they are added.
+  registerDeprecations(app, opts.deprecations ?? deprecations, deps.clock);
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('deps', undefined as unknown as Deps);
+  app.decorateRequest('worker', undefined);
+  app.decorateRequest('mode', 'live');
+  app.decorateRequest('sandboxLease', undefined);
   app.decorate('tracker', tracker);
+  const sandbox = new Sandbox(deps, { worker: opts.sandboxWorker });
+  app.decorate('sandbox', sandbox);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -102,29 +127,60 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
 
   app.get('/health', { schema: { hide: true } as object }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
+  changelogRoute(app);
   redirectRoute(app, tracker, { cookieDays: opts.cookieDays ?? 90 });
   // The API in its own encapsulated scope: its hooks (auth, input guard) cost
   // the redirect nothing.
   await app.register(async (v1) => {
-    v1.addHook('onRequest', async (request) => {
-      request.principal = await principalOf(deps, request);
+    v1.addHook('onRequest', async (request, reply) => {
+      // Keys of both modes live in the live database.
+      const principal = await principalOf(deps, request);
+      request.principal = principal;
+      request.mode = principal.mode;
+      if (principal.mode === 'test') {
+        const lease = await sandbox.acquire();
+        request.sandboxLease = lease;
+        request.deps = lease.deps;
+        request.worker = lease.worker;
+      } else {
+        request.deps = deps;
+        request.worker = opts.worker;
+      }
+      reply.header('tandem-mode', principal.mode);
+    });
+    v1.addHook('onSend', async (request, _reply, payload) => {
+      // Read-your-writes: live configuration written here is mirrored before
+      // the next test-mode request (other nodes' writes within a second).
+      if (request.principal?.mode === 'live' && request.method !== 'GET' && sandbox.isOpen)
+        sandbox.invalidate();
+      return payload;
+    });
+    v1.addHook('onResponse', async (request) => {
+      request.sandboxLease?.release();
+    });
+    v1.addHook('onRequestAbort', async (request) => {
+      request.sandboxLease?.release();
     });
     v1.addHook('preValidation', async (request) => guardInput(request));
-    eventRoutes(v1, deps, opts.worker);
-    programRoutes(v1, deps);
-    backtestRoutes(v1, deps);
-    partnerRoutes(v1, deps, tracker);
-    readRoutes(v1, deps);
-    keyRoutes(v1, deps);
-    tierRoutes(v1, deps);
-    budgetRoutes(v1, deps);
-    partnerProgramRoutes(v1, deps);
-    payoutRunRoutes(v1, deps);
-    payoutRoutes(v1, deps);
+    // Handlers use request.deps (live or sandbox, by the key's mode), never these deps.
+    eventRoutes(v1);
+    programRoutes(v1);
+    backtestRoutes(v1);
+    partnerRoutes(v1, tracker);
+    readRoutes(v1);
+    keyRoutes(v1);
+    tierRoutes(v1);
+    budgetRoutes(v1);
+    partnerProgramRoutes(v1);
+    payoutRunRoutes(v1);
+    payoutRoutes(v1);
+    integrationRoutes(v1);
+    sandboxRoutes(v1, sandbox);
   });
 
   app.addHook('onClose', async () => {
     await tracker.close();
+    await sandbox.close();
   });
   await app.ready();
   return app;

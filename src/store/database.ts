@@ -11,6 +11,8 @@ export interface Store {
   readonly dialect: Dialect;
   /** PostgreSQL schema in use, when not the default. */
   readonly schema?: string | undefined;
+  /** How it was opened: a sibling store (the sandbox) is opened beside it from this. */
+  readonly opened?: OpenStoreOptions;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     pool.on('error', () => {});
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
-    return { db, dialect: 'postgres', schema: opts.schema, close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      schema: opts.schema,
+      opened: { url: opts.url, schema: opts.schema, poolSize: opts.poolSize },
+      close: () => db.destroy(),
+    };
   }
   const file = opts.file ?? ':memory:';
   const sqlite = new BetterSqlite3(file);
@@ -55,5 +63,5 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', opened: { file }, close: () => db.destroy() };
 }

@@ -10,6 +10,10 @@ interface EventBody {
   attributes?: Record<string, AttributeValue>;
   referral_code?: string;
   coupon?: string;
+  milestone?: string;
+  metric?: string;
+  quantity?: string;
+  quality?: { uptime?: number; errorRate?: number };
 }
 
 /**
@@ -28,6 +32,10 @@ export function eventToRow(
     ...(e.attributes ? { attributes: e.attributes } : {}),
     ...(e.referralCode ? { referral_code: e.referralCode } : {}),
     ...(e.coupon ? { coupon: e.coupon } : {}),
+    ...(e.milestone ? { milestone: e.milestone } : {}),
+    ...(e.metric ? { metric: e.metric } : {}),
+    ...(e.quantity !== undefined ? { quantity: e.quantity.toString() } : {}),
+    ...(e.quality ? { quality: e.quality } : {}),
   };
   return {
     id,
@@ -46,6 +54,7 @@ export function eventToRow(
     payment_id: e.paymentId ?? null,
     body: jsonIn(body),
     content_hash: contentHash,
+    integration_id: e.integrationId ?? null,
   };
 }
 
@@ -67,5 +76,10 @@ export function eventFromRow(r: EventsTable): TandemEvent {
     ...(r.revenue !== null ? { revenue: toBigInt(r.revenue) } : {}),
     ...(r.payment_id ? { paymentId: r.payment_id } : {}),
     ...(body.attributes ? { attributes: body.attributes } : {}),
+    ...(r.integration_id ? { integrationId: r.integration_id } : {}),
+    ...(body.milestone ? { milestone: body.milestone } : {}),
+    ...(body.metric ? { metric: body.metric } : {}),
+    ...(body.quantity !== undefined ? { quantity: BigInt(body.quantity) } : {}),
+    ...(body.quality ? { quality: body.quality } : {}),
   };
 }

@@ -3,12 +3,16 @@ import type { Store } from './database.js';
 import { initial } from './migrations/0001-initial.js';
 import { programGrowth } from './migrations/0002-program-growth.js';
 import { payouts } from './migrations/0003-payouts.js';
+import { integrations } from './migrations/0004-integrations.js';
+import { sandbox } from './migrations/0005-sandbox.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001-initial': initial(store.dialect),
     '0002-program-growth': programGrowth(store.dialect),
     '0003-payouts': payouts(store.dialect),
+    '0004-integrations': integrations(store.dialect),
+    '0005-sandbox': sandbox(store.dialect),
   };
 }
 
@@ -20,7 +24,15 @@ export async function migrate(store: Store): Promise<{ applied: string[] }> {
     // Kysely looks for its tables in every schema; keep them in ours.
     ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's introspector reads every schema of the database: one dropped
+  // meanwhile (another test's, a sandbox being reset) fails that read with
+  // invalid_schema_name. Nothing was applied; ask again.
+  for (let attempt = 1; error && (error as { code?: string }).code === '3F000'; attempt++) {
+    if (attempt > 5) break;
+    await new Promise((r) => setTimeout(r, 20 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) throw error;
   return {
     applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),

@@ -20,6 +20,8 @@ export interface ApiKeysTable {
   partner_id: string | null;
   created_at: Int;
   revoked_at: Int | null;
+  /** `live` or `test` (sandbox); keys of both modes are stored in the live database only. */
+  mode: string;
 }
 export interface IdempotencyTable {
   scope: string;
@@ -121,6 +123,8 @@ export interface EventsTable {
   payment_id: string | null;
   body: Json;
   content_hash: string;
+  /** Integration events (milestones, usage, quality) name their integration. */
+  integration_id?: string | null;
 }
 export interface DirtyUnitsTable {
   unit: string;
@@ -271,6 +275,56 @@ export interface Schema {
   payouts: PayoutsTable;
   payout_skips: PayoutSkipsTable;
   payout_events: PayoutEventsTable;
+  integrations: IntegrationsTable;
+  integration_completions: IntegrationCompletionsTable;
+  integration_submissions: IntegrationSubmissionsTable;
+  credit_redemptions: CreditRedemptionsTable;
+}
+
+export interface IntegrationsTable {
+  id: string;
+  partner_id: string;
+  program_id: string;
+  name: string;
+  category: string | null;
+  listing_url: string | null;
+  status: string;
+  created_at: Int;
+  updated_at: Int;
+}
+export interface IntegrationCompletionsTable {
+  id: string;
+  integration_id: string;
+  milestone: string;
+  completed_at: Int;
+  source: string;
+  /** The completing event's id, or the approved submission's id. */
+  ref: string;
+  created_at: Int;
+}
+export interface IntegrationSubmissionsTable {
+  id: string;
+  integration_id: string;
+  milestone: string;
+  evidence: Json;
+  status: string;
+  submitted_by: string;
+  submitted_at: Int;
+  reviewed_by: string | null;
+  reviewed_at: Int | null;
+  comment: string | null;
+}
+export interface CreditRedemptionsTable {
+  id: string;
+  partner_id: string;
+  program_id: string;
+  asset: string;
+  amount: Int;
+  reference: string | null;
+  memo: string | null;
+  tx_id: string;
+  actor: string;
+  created_at: Int;
 }
 
 export interface PayoutProfilesTable {

@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/engine/api-keys.js';
 import {
-  expectWellFormed,
+  asText,
+  fuzzRequests,
   mutate,
   mutations,
   type Path,
-  Tally,
+  pathPart,
+  type Tally,
   weirdValues,
 } from '../support/fuzz-kit.js';
 import { earn, payoutWorld } from '../support/payout-world.js';
@@ -19,17 +21,6 @@ import { backend } from '../support/test-tandem.js';
 // request changes nothing — no ledger entry, payout, run, profile or rate.
 
 type Server = Awaited<ReturnType<typeof testServer>>;
-
-/** Any value as text (objects without a prototype have no toString). */
-const text = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
-/** An id as a URL path segment; text that cannot be encoded (a lone surrogate) is sent raw-escaped. */
-const pathPart = (id: string): string => {
-  try {
-    return encodeURIComponent(id.slice(0, 200));
-  } catch {
-    return escape(id.slice(0, 200));
-  }
-};
 
 const weird = weirdValues({
   strings: [
@@ -143,29 +134,12 @@ describe(`payout endpoints under arbitrary input (${backend})`, () => {
   });
 
   /** Runs `count` arbitrary requests; a 4xx must leave the database as it was. */
-  async function fuzz<T>(
+  const fuzz = <T>(
     what: string,
     arb: fc.Arbitrary<T>,
     send: (x: T) => ReturnType<ReturnType<typeof apiClient>>,
-    count = 150,
-  ) {
-    const tally = new Tally();
-    tallies[what] = tally;
-    await fc.assert(
-      fc.asyncProperty(arb, async (x) => {
-        const before = await snapshot();
-        const r = await send(x);
-        tally.add(r.statusCode);
-        expectWellFormed(r, what);
-        if (r.statusCode >= 400)
-          expect(await snapshot(), `${what} changed the database on ${r.statusCode}`).toEqual(
-            before,
-          );
-      }),
-      { numRuns: count },
-    );
-    expect(tally.get('4xx')).toBeGreaterThan(0);
-  }
+    count?: number,
+  ) => fuzzRequests(what, arb, send, { snapshot, tallies, ...(count ? { count } : {}) });
 
   it('PUT /v1/partners/{id}/payout-profile (operator and partner keys)', async () => {
     await fuzz(
@@ -199,7 +173,7 @@ describe(`payout endpoints under arbitrary input (${backend})`, () => {
   it('POST /v1/payout-runs/{id}/results with arbitrary files', async () => {
     const line = fc.array(
       fc.oneof(
-        weird.map((v) => text(v).slice(0, 80)),
+        weird.map((v) => asText(v).slice(0, 80)),
         fc.constantFrom('pay_x', 'settled', 'failed', 'Completed'),
       ),
       { maxLength: 6 },
@@ -228,7 +202,7 @@ describe(`payout endpoints under arbitrary input (${backend})`, () => {
       'actions',
       fc.tuple(
         fc.constantFrom(...actions),
-        fc.oneof(fc.constantFrom(runId, 'pay_nope', 'run_nope', '%00', '..'), weird.map(text)),
+        fc.oneof(fc.constantFrom(runId, 'pay_nope', 'run_nope', '%00', '..'), weird.map(asText)),
         weird,
       ),
       ([action, id, body]) => {

@@ -107,6 +107,8 @@ describe(`tiers and entitlements over HTTP (${backend})`, () => {
     const ent = await asA('GET', `/v1/partners/${a}/entitlements`);
     expect(ent.json()).toEqual({
       partner_id: a,
+      as_of: expect.any(String),
+      entitlements: ['priority-support'],
       data: [
         expect.objectContaining({
           id: 'priority-support',
@@ -114,6 +116,7 @@ describe(`tiers and entitlements over HTTP (${backend})`, () => {
           program_id: expect.any(String),
         }),
       ],
+      integrations: [],
     });
     // A partner's key never reads another partner's tiers or the operator feed.
     await expectProblem(

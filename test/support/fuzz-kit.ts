@@ -138,3 +138,45 @@ export function expectWellFormed(r: LightMyRequestResponse, what: string) {
     expect(body.status).toBe(r.statusCode);
   }
 }
+
+/** Any value as text (objects without a prototype have no toString). */
+export const asText = (v: unknown): string =>
+  typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+
+/** An id as a URL path segment; text that cannot be encoded (a lone surrogate) is sent raw-escaped. */
+export const pathPart = (id: string): string => {
+  try {
+    return encodeURIComponent(id.slice(0, 200));
+  } catch {
+    return escape(id.slice(0, 200));
+  }
+};
+
+/**
+ * Runs `count` arbitrary requests: each answer is well formed (never a 5xx),
+ * and a refused one (4xx) leaves `snapshot()` as it was. The tally of status
+ * classes goes into `tallies[what]`; at least one request must be refused.
+ */
+export async function fuzzRequests<T, S>(
+  what: string,
+  arb: fc.Arbitrary<T>,
+  send: (x: T) => Promise<LightMyRequestResponse>,
+  opts: { snapshot: () => Promise<S>; tallies: Record<string, Tally>; count?: number },
+): Promise<void> {
+  const tally = new Tally();
+  opts.tallies[what] = tally;
+  await fc.assert(
+    fc.asyncProperty(arb, async (x) => {
+      const before = await opts.snapshot();
+      const r = await send(x);
+      tally.add(r.statusCode);
+      expectWellFormed(r, what);
+      if (r.statusCode >= 400)
+        expect(await opts.snapshot(), `${what} changed the database on ${r.statusCode}`).toEqual(
+          before,
+        );
+    }),
+    { numRuns: opts.count ?? 150 },
+  );
+  expect(tally.get('4xx')).toBeGreaterThan(0);
+}

@@ -37,7 +37,7 @@ export async function testServer(opts: { now?: string; rails?: PayoutRails } = {
  */
 export const apiClient =
   (s: { app: FastifyInstance; adminKey: string }, key: string | null = s.adminKey) =>
-  (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) =>
+  (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
     s.app.inject({
       method,
       url,

@@ -47,6 +47,8 @@ export async function testTandem(
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      // The sandbox (test mode) a server on this schema may have opened beside it.
+      await c.query(`DROP SCHEMA IF EXISTS ${schema}_sandbox CASCADE`);
       await c.end();
     },
   };

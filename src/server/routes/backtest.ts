@@ -6,7 +6,6 @@ import { backtestCsv } from '../../core/backtest-csv.js';
 import { isTandemError } from '../../core/errors.js';
 import type { Principal } from '../../engine/api-keys.js';
 import { backtest, prepareBacktest, tierModes } from '../../engine/backtest.js';
-import type { Deps } from '../../engine/deps.js';
 import { requireScope } from '../auth.js';
 import { problem } from '../problem.js';
 
@@ -33,7 +32,7 @@ function abortOnClose(reply: FastifyReply): AbortSignal {
   return controller.signal;
 }
 
-export function backtestRoutes(app: FastifyInstance, deps: Deps) {
+export function backtestRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -70,7 +69,7 @@ export function backtestRoutes(app: FastifyInstance, deps: Deps) {
       requireScope(principal(request), 'read');
       const b = request.body;
       // Every input error is a problem+json answer, before anything is streamed.
-      const prepared = await prepareBacktest(deps, {
+      const prepared = await prepareBacktest(request.deps, {
         program: request.params.program,
         terms: b.terms,
         from: b.from,
@@ -83,7 +82,7 @@ export function backtestRoutes(app: FastifyInstance, deps: Deps) {
       if (format !== 'ndjson') {
         let report: Awaited<ReturnType<typeof backtest>>;
         try {
-          report = await backtest(deps, prepared, { signal });
+          report = await backtest(request.deps, prepared, { signal });
         } catch (err) {
           // The client is gone: nobody to answer, and nothing went wrong on our side.
           if (signal.aborted) return reply.hijack();
@@ -95,7 +94,7 @@ export function backtestRoutes(app: FastifyInstance, deps: Deps) {
       }
       const out = new PassThrough();
       const line = (v: unknown) => `${JSON.stringify(v)}\n`;
-      backtest(deps, prepared, {
+      backtest(request.deps, prepared, {
         signal,
         onProgress: (p) =>
           out.write(

@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Principal } from '../../engine/api-keys.js';
-import type { Deps } from '../../engine/deps.js';
 import { readBudget } from '../../engine/read-budget.js';
 import { requireScope } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 
-export function budgetRoutes(app: FastifyInstance, deps: Deps) {
+export function budgetRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/programs/:id/budget',
@@ -23,7 +22,7 @@ export function budgetRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return readBudget(deps, request.params.id, request.query.month);
+      return readBudget(request.deps, request.params.id, request.query.month);
     },
   );
 }

@@ -3,17 +3,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createApiKey,
+  keyModes,
   listApiKeys,
   type Principal,
   revokeApiKey,
   scopes,
 } from '../../engine/api-keys.js';
-import type { Deps } from '../../engine/deps.js';
-import { requireScope } from '../auth.js';
+import { requireLiveMode, requireScope } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 
-export function keyRoutes(app: FastifyInstance, deps: Deps) {
+export function keyRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/v1/api-keys',
@@ -21,22 +21,32 @@ export function keyRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['api keys'],
         summary:
-          'Create an API key (the secret is shown once). With partner_id: a key that reads only that partner',
+          'Create an API key (the secret is shown once). With partner_id: a key that reads only that partner. With mode test: a key for the sandbox',
         body: z
           .object({
             name: z.string().min(1).max(200),
             scopes: z.array(z.enum(scopes)).min(1).default(['read']),
             partner_id: z.string().optional(),
+            mode: z
+              .enum(keyModes)
+              .default('live')
+              .describe('test: the key works on the sandbox (test mode), never on live data'),
           })
           .strict(),
       },
     },
     async (request, reply) => {
+      requireLiveMode(principal(request));
       requireScope(principal(request), 'admin');
       const b = request.body;
       const key = await createApiKey(
-        deps,
-        { name: b.name, scopes: b.partner_id ? ['read'] : b.scopes, partnerId: b.partner_id },
+        request.deps,
+        {
+          name: b.name,
+          scopes: b.partner_id ? ['read'] : b.scopes,
+          partnerId: b.partner_id,
+          mode: b.mode,
+        },
         principal(request).keyId,
       );
       return reply.code(201).send(key);
@@ -46,8 +56,9 @@ export function keyRoutes(app: FastifyInstance, deps: Deps) {
     '/v1/api-keys',
     { schema: { tags: ['api keys'], summary: 'List API keys (never their secrets)' } },
     async (request) => {
+      requireLiveMode(principal(request));
       requireScope(principal(request), 'admin');
-      return { data: await listApiKeys(deps) };
+      return { data: await listApiKeys(request.deps) };
     },
   );
   r.delete(
@@ -60,8 +71,9 @@ export function keyRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request, reply) => {
+      requireLiveMode(principal(request));
       requireScope(principal(request), 'admin');
-      await revokeApiKey(deps, request.params.keyId, principal(request).keyId);
+      await revokeApiKey(request.deps, request.params.keyId, principal(request).keyId);
       return reply.code(204).send();
     },
   );

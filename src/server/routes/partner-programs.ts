@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Principal } from '../../engine/api-keys.js';
-import type { Deps } from '../../engine/deps.js';
 import { listPartnerPrograms } from '../../engine/list-partner-programs.js';
 import { requirePartnerAccess } from '../auth.js';
 
@@ -13,7 +12,7 @@ const principal = (r: { principal: unknown }) => r.principal as Principal;
  * operator program endpoints are closed to partner keys, and this one shows
  * only the programs the partner is in, current and upcoming versions.
  */
-export function partnerProgramRoutes(app: FastifyInstance, deps: Deps) {
+export function partnerProgramRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/partners/:id/programs',
@@ -28,7 +27,7 @@ export function partnerProgramRoutes(app: FastifyInstance, deps: Deps) {
       requirePartnerAccess(principal(request), request.params.id);
       return {
         partner_id: request.params.id,
-        data: await listPartnerPrograms(deps, request.params.id),
+        data: await listPartnerPrograms(request.deps, request.params.id),
       };
     },
   );

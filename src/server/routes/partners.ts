@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Principal } from '../../engine/api-keys.js';
 import type { ClickTracker } from '../../engine/click-tracker.js';
-import type { Deps } from '../../engine/deps.js';
 import {
   changePartnerStatus,
   createPartner,
@@ -20,7 +19,7 @@ import {
   listCodes,
   listLinks,
 } from '../../engine/tracking.js';
-import { requirePartnerAccess, requireScope } from '../auth.js';
+import { requireLiveMode, requirePartnerAccess, requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
@@ -36,7 +35,7 @@ const utm = z
   .partial()
   .strict();
 
-export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTracker | undefined) {
+export function partnerRoutes(app: FastifyInstance, tracker: ClickTracker | undefined) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -57,10 +56,11 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
       },
     },
     async (request, reply) => {
+      requireLiveMode(principal(request));
       requireScope(principal(request), 'partners:write');
-      return idempotent(deps, request, reply, async () => ({
+      return idempotent(request.deps, request, reply, async () => ({
         status: 201,
-        body: await createPartner(deps, request.body, principal(request).keyId),
+        body: await createPartner(request.deps, request.body, principal(request).keyId),
       }));
     },
   );
@@ -82,7 +82,7 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
     async (request) => {
       requireScope(principal(request), 'read');
       const q = request.query;
-      const data = await listPartners(deps, {
+      const data = await listPartners(request.deps, {
         status: q.status,
         search: q.q,
         limit: q.limit,
@@ -97,12 +97,25 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
 
   r.get(
     '/v1/me',
-    { schema: { tags: ['partners'], summary: 'The partner behind a partner API key' } },
+    {
+      schema: {
+        tags: ['partners'],
+        summary:
+          'The key in use (key_id, mode, scopes, partner_id) and, for a partner key, its partner',
+      },
+    },
     async (request) => {
       const p = principal(request);
+      const key = { key_id: p.keyId, mode: p.mode, scopes: p.scopes, partner_id: p.partnerId };
       if (!p.partnerId)
-        return { operator: true, key: { id: p.keyId, name: p.name, scopes: p.scopes } };
-      return getPartner(deps, p.partnerId);
+        return {
+          ...key,
+          name: p.name,
+          operator: true,
+          key: { id: p.keyId, name: p.name, scopes: p.scopes },
+        };
+      // A partner key answers its partner (name is the partner's), plus the key.
+      return { ...(await getPartner(request.deps, p.partnerId)), ...key, key_name: p.name };
     },
   );
 
@@ -111,7 +124,7 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
     { schema: { tags: ['partners'], summary: 'A partner', params: partnerParams } },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return getPartner(deps, request.params.id);
+      return getPartner(request.deps, request.params.id);
     },
   );
 
@@ -128,10 +141,11 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
       },
     },
     async (request, reply) => {
+      requireLiveMode(principal(request));
       requireScope(principal(request), 'partners:write');
-      return idempotent(deps, request, reply, async () => {
+      return idempotent(request.deps, request, reply, async () => {
         const p = await changePartnerStatus(
-          deps,
+          request.deps,
           {
             partnerId: request.params.id,
             status: request.body.status,
@@ -167,10 +181,10 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
     },
     async (request, reply) => {
       requirePartnerAccess(principal(request), request.params.id, 'partners:write');
-      return idempotent(deps, request, reply, async () => ({
+      return idempotent(request.deps, request, reply, async () => ({
         status: 201,
         body: await createLink(
-          deps,
+          request.deps,
           {
             partnerId: request.params.id,
             ...request.body,
@@ -188,7 +202,7 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
     { schema: { tags: ['tracking'], summary: "A partner's links", params: partnerParams } },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return { data: await listLinks(deps, request.params.id) };
+      return { data: await listLinks(request.deps, request.params.id) };
     },
   );
 
@@ -203,7 +217,7 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
     },
     async (request) => {
       requireScope(principal(request), 'partners:write');
-      const link = await disableLink(deps, request.params.linkId, principal(request).keyId);
+      const link = await disableLink(request.deps, request.params.linkId, principal(request).keyId);
       tracker?.invalidate(link.code);
       return link;
     },
@@ -230,10 +244,10 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
     },
     async (request, reply) => {
       requireScope(principal(request), 'partners:write');
-      return idempotent(deps, request, reply, async () => ({
+      return idempotent(request.deps, request, reply, async () => ({
         status: 201,
         body: await createCode(
-          deps,
+          request.deps,
           { partnerId: request.params.id, ...request.body },
           principal(request).keyId,
         ),
@@ -246,7 +260,7 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
     { schema: { tags: ['tracking'], summary: "A partner's codes", params: partnerParams } },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return { data: await listCodes(deps, request.params.id) };
+      return { data: await listCodes(request.deps, request.params.id) };
     },
   );
 
@@ -261,7 +275,7 @@ export function partnerRoutes(app: FastifyInstance, deps: Deps, tracker: ClickTr
     },
     async (request) => {
       requireScope(principal(request), 'partners:write');
-      return disableCode(deps, request.params.code, principal(request).keyId);
+      return disableCode(request.deps, request.params.code, principal(request).keyId);
     },
   );
 }

@@ -6,19 +6,18 @@ import type { Principal } from '../../engine/api-keys.js';
 import { approvePayoutRun } from '../../engine/approve-payout-run.js';
 import { cancelPayoutRun } from '../../engine/cancel-payout.js';
 import { createPayoutRun } from '../../engine/create-payout-run.js';
-import type { Deps } from '../../engine/deps.js';
 import { importPayoutResults } from '../../engine/import-payout-results.js';
 import { listPayoutRunFiles, payoutRunFile } from '../../engine/payout-run-files.js';
 import { findProgram } from '../../engine/programs.js';
 import { listPayoutRuns, listRunHolds, readPayoutRun } from '../../engine/read-payout-runs.js';
 import { sendPayoutRun } from '../../engine/send-payout-run.js';
-import { requireScope } from '../auth.js';
+import { requireLiveMode, requireScope } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 const runParams = z.object({ id: z.string().max(100) });
 
 /** Payout runs: create (claim), approve, send, files, results, cancel. */
-export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
+export function payoutRunRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -34,9 +33,10 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request, reply) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
-      const run = await createPayoutRun(deps, {
+      const run = await createPayoutRun(request.deps, {
         program: request.body.program,
         period: request.body.period,
         actor: p.keyId,
@@ -60,10 +60,10 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       requireScope(principal(request), 'read');
       const program = request.query.program_id
-        ? (await findProgram(deps.store.db, request.query.program_id)).id
+        ? (await findProgram(request.deps.store.db, request.query.program_id)).id
         : undefined;
       return {
-        data: await listPayoutRuns(deps, {
+        data: await listPayoutRuns(request.deps, {
           program,
           limit: request.query.limit,
         }),
@@ -82,7 +82,7 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return readPayoutRun(deps, request.params.id);
+      return readPayoutRun(request.deps, request.params.id);
     },
   );
 
@@ -98,7 +98,7 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return { data: await listRunHolds(deps, request.params.id) };
+      return { data: await listRunHolds(request.deps, request.params.id) };
     },
   );
 
@@ -112,9 +112,10 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:approve');
-      return approvePayoutRun(deps, request.params.id, p.keyId);
+      return approvePayoutRun(request.deps, request.params.id, p.keyId);
     },
   );
 
@@ -129,9 +130,10 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
-      return sendPayoutRun(deps, request.params.id, p.keyId);
+      return sendPayoutRun(request.deps, request.params.id, p.keyId);
     },
   );
 
@@ -146,9 +148,10 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
-      return cancelPayoutRun(deps, request.params.id, p.keyId, request.body.reason);
+      return cancelPayoutRun(request.deps, request.params.id, p.keyId, request.body.reason);
     },
   );
 
@@ -157,7 +160,7 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
     { schema: { tags: ['payouts'], summary: 'The upload files of a sent run', params: runParams } },
     async (request) => {
       requireScope(principal(request), 'payouts:write');
-      return { data: await listPayoutRunFiles(deps, request.params.id) };
+      return { data: await listPayoutRunFiles(request.deps, request.params.id) };
     },
   );
 
@@ -175,7 +178,7 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
     async (request, reply) => {
       requireScope(principal(request), 'payouts:write');
       const f = await payoutRunFile(
-        deps,
+        request.deps,
         request.params.id,
         request.params.rail,
         request.query.currency,
@@ -206,9 +209,10 @@ export function payoutRunRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
-      return importPayoutResults(deps, {
+      return importPayoutResults(request.deps, {
         runId: request.params.id,
         rail: request.body.rail,
         text: request.body.text,

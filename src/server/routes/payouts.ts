@@ -6,7 +6,6 @@ import { payoutStatuses } from '../../core/payout.js';
 import { statementCsv, statementHtml, statementJson } from '../../core/render-statement.js';
 import type { Principal } from '../../engine/api-keys.js';
 import { cancelPayout } from '../../engine/cancel-payout.js';
-import type { Deps } from '../../engine/deps.js';
 import { importFxRates, listFxRates } from '../../engine/fx-rates.js';
 import { getPayoutProfile, putPayoutProfile } from '../../engine/payout-profiles.js';
 import { findProgram } from '../../engine/programs.js';
@@ -16,7 +15,7 @@ import { listStatementPeriods, readStatement } from '../../engine/read-statement
 import { reconcilePayouts } from '../../engine/reconcile-payouts.js';
 import { recordPayoutOutcome } from '../../engine/record-payout-outcome.js';
 import { resumePayouts } from '../../engine/resume-payouts.js';
-import { requirePartnerAccess, requireScope } from '../auth.js';
+import { requireLiveMode, requirePartnerAccess, requireScope } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 const idParams = z.object({ id: z.string().max(100) });
@@ -27,7 +26,7 @@ const listQuery = z.object({
 });
 
 /** Payouts one by one, payout profiles and the FX rate table. */
-export function payoutRoutes(app: FastifyInstance, deps: Deps) {
+export function payoutRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -44,7 +43,7 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return listPayouts(deps, request.query);
+      return listPayouts(request.deps, request.query);
     },
   );
 
@@ -60,7 +59,7 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return listPayouts(deps, { ...request.query, partner_id: request.params.id });
+      return listPayouts(request.deps, { ...request.query, partner_id: request.params.id });
     },
   );
 
@@ -75,7 +74,7 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       const p = principal(request);
-      const payout = await readPayout(deps, request.params.id);
+      const payout = await readPayout(request.deps, request.params.id);
       // Another partner's payout is as unknown as a missing one (no owner in the answer).
       if (p.partnerId !== null && p.partnerId !== payout.partner_id)
         throw new TandemError('payout_not_found', `no payout ${request.params.id}`);
@@ -109,11 +108,12 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
         },
       },
       async (request) => {
+        requireLiveMode(principal(request));
         const p = principal(request);
         requireScope(p, 'payouts:write');
         const body = request.body as Record<string, string>;
         const { payout } = await recordPayoutOutcome(
-          deps,
+          request.deps,
           request.params.id,
           { status, [field]: body[field] },
           p.keyId,
@@ -135,10 +135,11 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
-      await cancelPayout(deps, request.params.id, p.keyId, request.body.reason);
-      return readPayout(deps, request.params.id);
+      await cancelPayout(request.deps, request.params.id, p.keyId, request.body.reason);
+      return readPayout(request.deps, request.params.id);
     },
   );
 
@@ -158,9 +159,9 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       requireScope(principal(request), 'read');
       const program = request.query.program_id
-        ? (await findProgram(deps.store.db, request.query.program_id)).id
+        ? (await findProgram(request.deps.store.db, request.query.program_id)).id
         : undefined;
-      return reconcilePayouts(deps, {
+      return reconcilePayouts(request.deps, {
         program,
         checkRail: request.query.check_rail === 'true',
       });
@@ -177,8 +178,9 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       requireScope(principal(request), 'payouts:write');
-      return resumePayouts(deps);
+      return resumePayouts(request.deps);
     },
   );
 
@@ -194,7 +196,11 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      const periods = await listStatementPeriods(deps, request.params.id, request.query.program);
+      const periods = await listStatementPeriods(
+        request.deps,
+        request.params.id,
+        request.query.program,
+      );
       return {
         data: periods.map((period) => ({
           period,
@@ -221,7 +227,7 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       requirePartnerAccess(principal(request), request.params.id);
-      const s = await readStatement(deps, {
+      const s = await readStatement(request.deps, {
         partnerId: request.params.id,
         program: request.query.program,
         period: request.params.period,
@@ -250,9 +256,10 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requirePartnerAccess(p, request.params.id, 'payouts:write');
-      return putPayoutProfile(deps, request.params.id, request.body, p.keyId);
+      return putPayoutProfile(request.deps, request.params.id, request.body, p.keyId);
     },
   );
 
@@ -268,7 +275,7 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return { data: await readPayoutOutlook(deps, request.params.id) };
+      return { data: await readPayoutOutlook(request.deps, request.params.id) };
     },
   );
 
@@ -283,7 +290,7 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return getPayoutProfile(deps, request.params.id);
+      return getPayoutProfile(request.deps, request.params.id);
     },
   );
 
@@ -313,9 +320,10 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
-      return importFxRates(deps, request.body.rates, p.keyId);
+      return importFxRates(request.deps, request.body.rates, p.keyId);
     },
   );
 
@@ -334,7 +342,7 @@ export function payoutRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return { data: await listFxRates(deps, request.query) };
+      return { data: await listFxRates(request.deps, request.query) };
     },
   );
 }

@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
 import { validateTerms } from '../../core/program-terms.js';
 import { parseInstant } from '../../core/time.js';
-import type { Deps } from '../../engine/deps.js';
 import { diffVersions } from '../../engine/diff-versions.js';
 import { createProgram, getProgram, listPrograms, publishVersion } from '../../engine/programs.js';
-import { requireScope } from '../auth.js';
+import { requireLiveMode, requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
 
 const instant = z.string().refine((s) => parseInstant(s) !== undefined, {
@@ -18,7 +17,7 @@ const terms = z.record(z.string(), z.unknown()).describe('Program terms: see doc
 const principal = (r: { principal: unknown }) =>
   r.principal as NonNullable<import('../../engine/api-keys.js').Principal>;
 
-export function programRoutes(app: FastifyInstance, deps: Deps) {
+export function programRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -37,11 +36,12 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request, reply) => {
+      requireLiveMode(principal(request));
       requireScope(principal(request), 'programs:write');
-      return idempotent(deps, request, reply, async () => {
+      return idempotent(request.deps, request, reply, async () => {
         const { key, name, version } = request.body;
         await createProgram(
-          deps,
+          request.deps,
           {
             key,
             name,
@@ -55,7 +55,7 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
           },
           principal(request).keyId,
         );
-        return { status: 201, body: await getProgram(deps, key) };
+        return { status: 201, body: await getProgram(request.deps, key) };
       });
     },
   );
@@ -65,7 +65,7 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
     { schema: { tags: ['programs'], summary: 'List programs with their versions' } },
     async (request) => {
       requireScope(principal(request), 'read');
-      return { data: await listPrograms(deps) };
+      return { data: await listPrograms(request.deps) };
     },
   );
 
@@ -80,7 +80,7 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return getProgram(deps, request.params.program);
+      return getProgram(request.deps, request.params.program);
     },
   );
 
@@ -103,7 +103,7 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return diffVersions(deps, {
+      return diffVersions(request.deps, {
         program: request.params.program,
         from: request.query.from,
         to: request.query.to,
@@ -133,11 +133,12 @@ export function programRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request, reply) => {
+      requireLiveMode(principal(request));
       requireScope(principal(request), 'programs:write');
-      return idempotent(deps, request, reply, async () => {
+      return idempotent(request.deps, request, reply, async () => {
         const b = request.body;
         const version = await publishVersion(
-          deps,
+          request.deps,
           {
             program: request.params.program,
             effectiveFrom:

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
 import { DAY_MS, parseInstant } from '../../core/time.js';
 import type { Principal } from '../../engine/api-keys.js';
-import type { Deps } from '../../engine/deps.js';
 import { getAccrual, listAccruals } from '../../engine/read-accruals.js';
 import { readBalances, readProgramBalances } from '../../engine/read-balances.js';
 import { getCustomer, listAttributedCustomers } from '../../engine/read-customers.js';
@@ -38,7 +37,7 @@ function parseRange(
   return { from, to };
 }
 
-export function readRoutes(app: FastifyInstance, deps: Deps) {
+export function readRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -55,8 +54,8 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
       requirePartnerAccess(principal(request), request.params.id);
       return {
         partner_id: request.params.id,
-        balances: await readBalances(deps, request.params.id),
-        programs: await readProgramBalances(deps, request.params.id),
+        balances: await readBalances(request.deps, request.params.id),
+        programs: await readProgramBalances(request.deps, request.params.id),
       };
     },
   );
@@ -73,7 +72,7 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return listAccruals(deps, {
+      return listAccruals(request.deps, {
         partnerId: request.params.id,
         limit: request.query.limit,
         before: request.query.before,
@@ -96,7 +95,7 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       requireScope(principal(request), 'read');
       const q = request.query;
-      return listAccruals(deps, {
+      return listAccruals(request.deps, {
         partnerId: q.partner_id,
         customerId: q.customer_id,
         limit: q.limit,
@@ -115,7 +114,7 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
-      const a = await getAccrual(deps, request.params.accrualId);
+      const a = await getAccrual(request.deps, request.params.accrualId);
       const p = principal(request);
       if (p.partnerId !== null && p.partnerId !== a.partner_id)
         throw new TandemError('accrual_not_found', `no accrual ${request.params.accrualId}`);
@@ -136,7 +135,9 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return { data: await listAttributedCustomers(deps, request.params.id, request.query.limit) };
+      return {
+        data: await listAttributedCustomers(request.deps, request.params.id, request.query.limit),
+      };
     },
   );
 
@@ -151,7 +152,7 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return getCustomer(deps, request.params.customerId);
+      return getCustomer(request.deps, request.params.customerId);
     },
   );
 
@@ -168,9 +169,9 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
       return {
-        data: await readDailyStats(deps, {
+        data: await readDailyStats(request.deps, {
           partnerId: request.params.id,
-          ...parseRange(request.query, deps.clock.now()),
+          ...parseRange(request.query, request.deps.clock.now()),
         }),
       };
     },
@@ -187,7 +188,12 @@ export function readRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return { data: await readDailyStats(deps, parseRange(request.query, deps.clock.now())) };
+      return {
+        data: await readDailyStats(
+          request.deps,
+          parseRange(request.query, request.deps.clock.now()),
+        ),
+      };
     },
   );
 }

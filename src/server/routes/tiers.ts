@@ -2,18 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Principal } from '../../engine/api-keys.js';
-import type { Deps } from '../../engine/deps.js';
 import { evaluateTiers } from '../../engine/evaluate-tiers.js';
+import { readCertificationEntitlements } from '../../engine/integrations.js';
 import { listOutboxEvents } from '../../engine/outbox.js';
 import { findProgram } from '../../engine/programs.js';
 import { listProgramTiers, readEntitlements, readPartnerTiers } from '../../engine/read-tiers.js';
-import { requirePartnerAccess, requireScope } from '../auth.js';
+import { requireLiveMode, requirePartnerAccess, requireScope } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 const idParams = z.object({ id: z.string().max(100) });
 
 /** Tiers, entitlements and the webhook-ready event feed. */
-export function tierRoutes(app: FastifyInstance, deps: Deps) {
+export function tierRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -27,7 +27,7 @@ export function tierRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
-      return { data: await readPartnerTiers(deps, request.params.id) };
+      return { data: await readPartnerTiers(request.deps, request.params.id) };
     },
   );
 
@@ -36,15 +36,21 @@ export function tierRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['tiers'],
-        summary: "A partner's current non-monetary entitlements (benefits of the tiers it holds)",
+        summary:
+          "A partner's current non-monetary entitlements: benefits of the tiers it holds (`data`) and entitlements of the certification its integrations hold (`integrations`, expired levels excluded); `entitlements` lists every id",
         params: idParams,
       },
     },
     async (request) => {
       requirePartnerAccess(principal(request), request.params.id);
+      const tiers = await readEntitlements(request.deps, request.params.id);
+      const certified = await readCertificationEntitlements(request.deps, request.params.id);
       return {
         partner_id: request.params.id,
-        data: await readEntitlements(deps, request.params.id),
+        as_of: certified.as_of,
+        entitlements: [...new Set([...tiers.map((b) => b.id), ...certified.entitlements])].sort(),
+        data: tiers,
+        integrations: certified.integrations,
       };
     },
   );
@@ -60,7 +66,7 @@ export function tierRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return { data: await listProgramTiers(deps, request.params.id) };
+      return { data: await listProgramTiers(request.deps, request.params.id) };
     },
   );
 
@@ -78,10 +84,11 @@ export function tierRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) => {
+      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'programs:write');
-      const program = await findProgram(deps.store.db, request.params.id);
-      return evaluateTiers(deps, {
+      const program = await findProgram(request.deps.store.db, request.params.id);
+      return evaluateTiers(request.deps, {
         programId: program.id,
         ...(request.body?.partner_id ? { partnerId: request.body.partner_id } : {}),
         actor: p.keyId,
@@ -105,7 +112,7 @@ export function tierRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireScope(principal(request), 'read');
-      return listOutboxEvents(deps, request.query);
+      return listOutboxEvents(request.deps, request.query);
     },
   );
 }
