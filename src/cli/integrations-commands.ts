@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CreditBalance, RedemptionView } from '../engine/credits.js';
 import type { SubmissionView } from '../engine/integration-reviews.js';
@@ -129,7 +130,10 @@ export function integrationsCommands(root: Command, ctx: CommandContext): void {
     .requiredOption('--amount <n>', 'whole units')
     .option('--program <id>', 'the program (when the partner holds the asset in several)')
     .option('--reference <ref>', 'your reference (ticket, order)')
-    .option('--idempotency-key <key>', 'a retry with the same key spends nothing twice')
+    .option(
+      '--idempotency-key <key>',
+      'running it again with the same key spends nothing twice (default: a new key)',
+    )
     .action(
       async (
         partnerId: string,
@@ -151,7 +155,8 @@ export function integrationsCommands(root: Command, ctx: CommandContext): void {
               ...(opts.program ? { program_id: opts.program } : {}),
               ...(opts.reference ? { reference: opts.reference } : {}),
             },
-            ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+            // Always a key: the client's own retries then never spend twice.
+            idempotencyKey: opts.idempotencyKey ?? `cli-${randomUUID()}`,
           });
         ctx.io.stdout.write(
           `${r.body.id}: ${r.body.amount} ${r.body.asset} redeemed, ${r.body.balance_after} left\n`,

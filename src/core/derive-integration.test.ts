@@ -324,7 +324,40 @@ describe('a month of usage', () => {
     ];
     // 3 × 0.35 = 1.05 × 1.5 = 1.575 → 1.58 (half-even), once.
     expect(month([v], records)[0]?.amount).toBe(158n);
-    expect(month([v], records, [], { category: 'crm' })[0]?.amount).toBe(315n); // × 1.5 × 2
+    expect(
+      month([v], records, [], { categories: [{ since: JAN, category: 'crm' }] })[0]?.amount,
+    ).toBe(315n); // × 1.5 × 2
+  });
+
+  it('reads the category the month began with: a later change re-prices nothing', () => {
+    const v = version(
+      { usage: [{ id: 'installs', per: 'active_install', flat: '1.00' }] },
+      {
+        accelerators: [
+          {
+            id: 'crm',
+            from: '2026-01-01',
+            to: '2027-01-01',
+            multiplier: 2,
+            when: { field: 'integration.category', op: 'eq', value: 'crm' },
+          },
+        ],
+      },
+    );
+    const records = [usage('a', 'x', 1, '2026-03-02T00:00:00Z')];
+    const changed = [
+      { since: JAN, category: 'crm' },
+      { since: at('2026-04-10T00:00:00Z'), category: 'erp' },
+    ];
+    expect(month([v], records, [], { categories: changed })[0]?.amount).toBe(200n);
+    const earlier = [
+      { since: JAN, category: 'erp' },
+      { since: at('2026-03-01T00:00:00Z'), category: 'crm' },
+    ];
+    expect(month([v], records, [], { categories: earlier })[0]?.amount).toBe(200n);
+    expect(
+      month([v], records, [], { categories: [{ since: JAN, category: 'erp' }] })[0]?.amount,
+    ).toBe(100n);
   });
 
   it('is valued under the version in force when the month began', () => {

@@ -251,6 +251,22 @@ export function activeInstalls(usage: readonly UsageRecord[]): number {
   return new Set(usage.filter((u) => u.quantity > 0n).map((u) => u.customerId)).size;
 }
 
+/** The category an integration had at `at` (its first one before it was registered). */
+export function categoryAt(
+  history: readonly { since: number; category: string | null }[] | undefined,
+  at: number,
+): string | undefined {
+  let found = history?.[0]?.category ?? undefined;
+  for (const h of history ?? []) {
+    if (h.since > at) break;
+    found = h.category ?? undefined;
+  }
+  return found;
+}
+
+/** The most one usage rule can earn in one month, in minor units: far above any real figure, far below 2^63. */
+export const LARGEST_MONTH = 10n ** 15n;
+
 /** `YYYY-MM` → [start, end) in epoch ms (UTC). */
 export function monthBounds(month: string): { start: number; end: number } {
   const start = Date.parse(`${month}-01T00:00:00Z`);
@@ -265,8 +281,8 @@ export interface UsageMonthInput {
   completions: readonly Completion[];
   firstUsageAt: number | undefined;
   approved: (partnerId: string, at: number) => boolean;
-  /** The integration's category, for accelerators scoped with `when: integration.category`. */
-  category?: string | undefined;
+  /** The integration's categories in time order, for accelerators scoped with `when: integration.category`. */
+  categories?: readonly { since: number; category: string | null }[] | undefined;
   /** The partner's tier changes in this program, in time order. */
   tiers?: readonly { at: number; tier: string | null }[] | undefined;
 }
@@ -299,6 +315,7 @@ export function deriveUsageMonth(input: UsageMonthInput): DesiredAccrual[] {
   const terms = integrationTermsOf(version.terms);
   const cur = version.terms.currency;
   const first = firstCompletions(input.completions);
+  const category = categoryAt(input.categories, start);
   const last = [...input.usage].sort(
     (a, b) => b.occurredAt - a.occurredAt || (a.id < b.id ? 1 : -1),
   )[0];
@@ -326,7 +343,7 @@ export function deriveUsageMonth(input: UsageMonthInput): DesiredAccrual[] {
         facts: {
           'event.type': 'usage',
           'integration.id': it.id,
-          ...(input.category ? { 'integration.category': input.category } : {}),
+          ...(category ? { 'integration.category': category } : {}),
         },
       },
       cur,
@@ -336,6 +353,13 @@ export function deriveUsageMonth(input: UsageMonthInput): DesiredAccrual[] {
     if (rule.capPerMonth !== undefined && amount > rule.capPerMonth) {
       steps.push(`capped at ${formatAmount(rule.capPerMonth, cur)} per month`);
       amount = rule.capPerMonth;
+    }
+    if (amount > LARGEST_MONTH) {
+      // Absurd usage (a sender's bug) must not make the month unpostable for everyone.
+      steps.push(
+        `limited to ${formatAmount(LARGEST_MONTH, cur)}, the most one month of one rule may earn`,
+      );
+      amount = LARGEST_MONTH;
     }
     if (amount === 0n) continue;
     const availableAt = addDays(occurredAt, version.terms.holdDays);

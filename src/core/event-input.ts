@@ -63,7 +63,7 @@ export const eventInputSchema = z
     milestone: slug.optional(),
     metric: slug.optional(),
     quantity: z
-      .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,18}$/)])
+      .union([z.number().int().min(0).max(1e12), z.string().regex(/^\d{1,12}$/)])
       .optional(),
     quality: z
       .object({ uptime: percentFigure.optional(), error_rate: percentFigure.optional() })

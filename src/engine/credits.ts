@@ -21,34 +21,40 @@ export interface CreditBalance {
 }
 
 /**
- * A partner's credit balances per program and asset: what it was granted,
- * what it redeemed, and what is left (the sum of its `credits` account).
+ * A partner's credit balances per program and asset: what its grants come
+ * to now (net of grants withdrawn by re-derivation), what it redeemed, and
+ * what is left — the sum of its `credits` account. A grant withdrawn after
+ * its credits were spent leaves a negative balance, a credit debt that later
+ * grants pay off first (as a clawback does for money); nothing can be
+ * redeemed from a balance below the amount asked.
  */
 export async function readCredits(db: Db, partnerId: string): Promise<CreditBalance[]> {
   await findPartner(db, partnerId);
-  const rows = await sql<{
-    account: string;
-    currency: string;
-    granted: unknown;
-    redeemed: unknown;
-  }>`
-    SELECT account, currency,
-      SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS granted,
-      SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS redeemed
-    FROM ledger_entries
+  const rows = await sql<{ account: string; currency: string; balance: unknown }>`
+    SELECT account, currency, SUM(amount) AS balance FROM ledger_entries
     WHERE account IN (
       SELECT 'program:' || program_id || ':partner:' || ${partnerId} || ':credits'
       FROM enrollments WHERE partner_id = ${partnerId})
     GROUP BY account, currency ORDER BY account, currency`.execute(db);
+  const redeemed = await db
+    .selectFrom('credit_redemptions')
+    .select(['program_id', 'asset'])
+    .select((eb) => eb.fn.sum('amount').as('total'))
+    .where('partner_id', '=', partnerId)
+    .groupBy(['program_id', 'asset'])
+    .execute();
   return rows.rows.map((r) => {
-    const granted = toBigInt(r.granted);
-    const redeemed = toBigInt(r.redeemed);
+    const programId = r.account.split(':')[1] as string;
+    const balance = toBigInt(r.balance);
+    const spent = toBigInt(
+      redeemed.find((x) => x.program_id === programId && x.asset === r.currency)?.total ?? 0,
+    );
     return {
-      program_id: r.account.split(':')[1] as string,
+      program_id: programId,
       asset: r.currency,
-      balance: (granted - redeemed).toString(),
-      granted: granted.toString(),
-      redeemed: redeemed.toString(),
+      balance: balance.toString(),
+      granted: (balance + spent).toString(),
+      redeemed: spent.toString(),
     };
   });
 }

@@ -117,9 +117,11 @@ export async function deriveDirtyUnits(
     if (integrationUnits.length) {
       const derived = await deriveIntegrationUnits(tx, programs, integrationUnits, now);
       const posted = await loadPosted(tx, integrationUnits);
-      for (const u of integrationUnits)
-        byUnit.set(u, diffAccruals(derived.desired.get(u) ?? [], posted.get(u) ?? []));
       parked = derived.parked;
+      // A month still running is not compared with anything: what it holds stays as it is.
+      for (const u of integrationUnits)
+        if (!parked.has(u))
+          byUnit.set(u, diffAccruals(derived.desired.get(u) ?? [], posted.get(u) ?? []));
     }
 
     const lines = await postDeltas(deps, tx, byUnit, now);

@@ -3,7 +3,7 @@ import { approvedAt, tierKey } from '../core/derive-customer.js';
 import { deriveGrants, deriveUsageMonth, monthBounds } from '../core/derive-integration.js';
 import type { ProgramWithVersions } from '../core/program-version.js';
 import { toNumber } from '../store/values.js';
-import { factsOf, type IntegrationRow, loadCompletions } from './integrations.js';
+import { factsOf, type IntegrationRow, loadCategories, loadCompletions } from './integrations.js';
 import { loadStatusHistory, loadTierHistory } from './load-histories.js';
 import { loadUsage } from './load-usage.js';
 import { chunks, type Tx } from './transaction.js';
@@ -47,6 +47,7 @@ export async function deriveIntegrationUnits(
       });
   }
   const completions = await loadCompletions(tx, ids);
+  const categories = await loadCategories(tx, ids);
   const partnerIds = [...new Set([...rows.values()].map((r) => r.partner_id))];
   const status = await loadStatusHistory(tx, partnerIds);
   const tiers = await loadTierHistory(tx, { partnerIds });
@@ -92,7 +93,7 @@ export async function deriveIntegrationUnits(
         completions: completions.get(p.id) ?? [],
         firstUsageAt: await firstUsage(tx, p.id),
         approved,
-        category: row.category ?? undefined,
+        categories: categories.get(p.id),
         tiers: tiers.get(tierKey(row.program_id, row.partner_id)),
       }),
     );

@@ -7,6 +7,7 @@ import { markDirty } from './dirty-units.js';
 import {
   checkIntegrationEvents,
   type IntegrationCheck,
+  markFirstUsage,
   recordEventCompletions,
   unitOfEvent,
 } from './integration-events.js';
@@ -98,16 +99,18 @@ export async function ingestEvents(
       let check: IntegrationCheck | undefined;
       const integration = items.filter((i) => i.event.integrationId !== undefined);
       if (integration.length) {
-        const known = await findStored(
-          tx,
-          integration.map((i) => i.event),
-        );
-        const stored = new Set(
-          integration
-            .filter((i) => known.has(keyOf(i.event.source, i.event.externalId)))
-            .map((i) => i.id),
-        );
-        check = await checkIntegrationEvents(tx, deps.store.dialect, integration, stored, {
+        const storedIds = async () => {
+          const known = await findStored(
+            tx,
+            integration.map((i) => i.event),
+          );
+          return new Set(
+            integration
+              .filter((i) => known.has(keyOf(i.event.source, i.event.externalId)))
+              .map((i) => i.id),
+          );
+        };
+        check = await checkIntegrationEvents(tx, deps.store.dialect, integration, storedIds, {
           partnerId: opts.partnerId ?? null,
         });
         for (const [index, error] of check.rejected) {
@@ -148,7 +151,19 @@ export async function ingestEvents(
         const prior = existing.get(keyOf(i.event.source, i.event.externalId));
         results[i.index] = classify(i.index, i.event.externalId, i.hash, prior);
       }
-      if (check) await recordEventCompletions(deps, tx, check.completions, inserted, now);
+      if (check) {
+        await recordEventCompletions(deps, tx, check.completions, inserted, now);
+        await markFirstUsage(
+          tx,
+          items
+            .filter((i) => inserted.has(i.id) && i.event.type === 'usage')
+            .map((i) => ({
+              integrationId: i.event.integrationId as string,
+              at: i.event.occurredAt,
+            })),
+          now,
+        );
+      }
       const units = items.filter((i) => inserted.has(i.id)).map((i) => unitOfEvent(i.event));
       await markDirty(tx, units, now);
     });

@@ -14,6 +14,7 @@ import { monthKey } from '../core/time.js';
 import type { Deps } from './deps.js';
 import { loadCompletions } from './integrations.js';
 import { loadPrograms } from './load-programs.js';
+import { markIntegrationUnits } from './mark-integration-units.js';
 import { recordCompletion } from './record-completion.js';
 import { chunks, type Tx } from './transaction.js';
 
@@ -44,13 +45,14 @@ export interface IntegrationCheck {
  * completed at or before its `occurred_at`, counting earlier events of the
  * same batch. Integrations are locked on PostgreSQL so two batches cannot
  * both pass an order check the other would fail. Events already stored
- * (`stored`) are not checked again: they are answered as duplicates.
+ * (`stored`, read once the locks are held, so a batch committed meanwhile
+ * is seen) are not checked again: they are answered as duplicates.
  */
 export async function checkIntegrationEvents(
   tx: Tx,
   dialect: 'sqlite' | 'postgres',
   items: readonly IntegrationItem[],
-  stored: ReadonlySet<string>,
+  findStored: () => Promise<ReadonlySet<string>>,
   opts: { partnerId?: string | null } = {},
 ): Promise<IntegrationCheck> {
   const rejected: IntegrationCheck['rejected'] = new Map();
@@ -64,6 +66,7 @@ export async function checkIntegrationEvents(
       WHERE id IN (${sql.join(part)}) ORDER BY id${lock}`.execute(tx);
     for (const r of rows.rows) known.set(r.id, r);
   }
+  const stored = await findStored();
   const reject = (i: IntegrationItem, code: ErrorCode, path: string, message: string) =>
     rejected.set(i.index, { code, message: `${path}: ${message}`, issues: [{ path, message }] });
   const milestones: IntegrationItem[] = [];
@@ -158,6 +161,32 @@ export async function recordEventCompletions(
 ): Promise<void> {
   for (const c of completions.filter((x) => inserted.has(x.eventId)))
     await recordCompletion(deps, tx, { ...c, source: 'event', ref: c.eventId }, now);
+}
+
+/**
+ * Usage that becomes an integration's earliest moves the start of every
+ * duration counted `from: first_usage`: the months already valued since
+ * then are marked to be valued again, so delivery order cannot matter.
+ */
+export async function markFirstUsage(
+  tx: Tx,
+  usage: readonly { integrationId: string; at: number }[],
+  now: number,
+): Promise<void> {
+  const earliest = new Map<string, number>();
+  for (const u of usage)
+    earliest.set(u.integrationId, Math.min(u.at, earliest.get(u.integrationId) ?? u.at));
+  for (const [id, at] of earliest) {
+    const before = await tx
+      .selectFrom('events')
+      .select('id')
+      .where('integration_id', '=', id)
+      .where('type', '=', 'usage')
+      .where('occurred_at', '<', at)
+      .limit(1)
+      .executeTakeFirst();
+    if (!before) await markIntegrationUnits(tx, [id], at, now);
+  }
 }
 
 /** The derivation unit a stored event makes dirty. */

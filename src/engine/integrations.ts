@@ -108,6 +108,7 @@ export async function registerIntegration(
       updated_at: now,
     };
     await tx.insertInto('integrations').values(row).execute();
+    await recordCategory(deps, tx, row.id, row.category, now);
     await audit(deps, tx, {
       actor,
       action: 'integration.registered',
@@ -161,6 +162,7 @@ export async function updateIntegration(
       })
       .where('id', '=', id)
       .execute();
+    if (row.category !== before.category) await recordCategory(deps, tx, id, row.category, now);
     await audit(deps, tx, {
       actor,
       action: 'integration.updated',
@@ -174,6 +176,41 @@ export async function updateIntegration(
     });
     return view(row);
   });
+}
+
+async function recordCategory(
+  deps: Pick<Deps, 'ids'>,
+  tx: Tx,
+  integrationId: string,
+  category: string | null,
+  since: number,
+): Promise<void> {
+  await tx
+    .insertInto('integration_categories')
+    .values({ id: deps.ids.next('icat'), integration_id: integrationId, category, since })
+    .execute();
+}
+
+/** Each integration's categories in time order (what accelerators read per month). */
+export async function loadCategories(
+  db: Db | Tx,
+  integrationIds: readonly string[],
+): Promise<Map<string, { since: number; category: string | null }[]>> {
+  const out = new Map<string, { since: number; category: string | null }[]>();
+  if (integrationIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('integration_categories')
+    .select(['integration_id', 'category', 'since'])
+    .where('integration_id', 'in', [...integrationIds])
+    .orderBy('since')
+    .orderBy('id')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.integration_id) ?? [];
+    list.push({ since: toNumber(r.since), category: r.category });
+    out.set(r.integration_id, list);
+  }
+  return out;
 }
 
 /** An integration's row. Errors: `integration_not_found`. */

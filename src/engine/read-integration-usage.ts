@@ -5,7 +5,7 @@ import { formatAmount } from '../core/money.js';
 import { addMonths, monthKey, toIso } from '../core/time.js';
 import { toBigInt } from '../store/values.js';
 import type { Deps } from './deps.js';
-import { factsOf, findIntegration, loadCompletions } from './integrations.js';
+import { factsOf, findIntegration, loadCategories, loadCompletions } from './integrations.js';
 import { loadStatusHistory, loadTierHistory } from './load-histories.js';
 import { loadPrograms } from './load-programs.js';
 import { loadUsage } from './load-usage.js';
@@ -23,6 +23,7 @@ export async function readIntegrationUsage(deps: Deps, integrationId: string, mo
   const programs = await loadPrograms(db);
   const versions = programs.find((p) => p.id === row.program_id)?.versions ?? [];
   const completions = (await loadCompletions(db, [row.id])).get(row.id) ?? [];
+  const categories = (await loadCategories(db, [row.id])).get(row.id);
   const status = await loadStatusHistory(db, [row.partner_id]);
   const tiers = await loadTierHistory(db, { partnerIds: [row.partner_id] });
   const current = monthBounds(monthKey(now)).start;
@@ -64,7 +65,7 @@ export async function readIntegrationUsage(deps: Deps, integrationId: string, mo
           completions,
           firstUsageAt,
           approved: (partnerId, t) => approvedAt(status, partnerId, t),
-          category: row.category ?? undefined,
+          categories,
           tiers: tiers.get(tierKey(row.program_id, row.partner_id)),
         });
     out.push({

@@ -5,6 +5,7 @@ import { programGrowth } from './migrations/0002-program-growth.js';
 import { payouts } from './migrations/0003-payouts.js';
 import { integrations } from './migrations/0004-integrations.js';
 import { sandbox } from './migrations/0005-sandbox.js';
+import { integrationCategories } from './migrations/0006-integration-categories.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -13,25 +14,33 @@ function migrations(store: Store): Record<string, Migration> {
     '0003-payouts': payouts(store.dialect),
     '0004-integrations': integrations(store.dialect),
     '0005-sandbox': sandbox(store.dialect),
+    '0006-integration-categories': integrationCategories(store.dialect),
   };
 }
 
-/** Brings the schema up to date; safe to call from several nodes at once (Kysely locks). */
-export async function migrate(store: Store): Promise<{ applied: string[] }> {
+/**
+ * Brings the schema up to date (or to migration `to`, for upgrade tests);
+ * safe to call from several nodes at once (Kysely locks).
+ */
+export async function migrate(
+  store: Store,
+  opts: { to?: string } = {},
+): Promise<{ applied: string[] }> {
   const migrator = new Migrator({
     db: store.db as unknown as Kysely<unknown>,
     provider: { getMigrations: async () => migrations(store) },
     // Kysely looks for its tables in every schema; keep them in ours.
     ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });
-  let { error, results } = await migrator.migrateToLatest();
+  const run = () => (opts.to ? migrator.migrateTo(opts.to) : migrator.migrateToLatest());
+  let { error, results } = await run();
   // Kysely's introspector reads every schema of the database: one dropped
   // meanwhile (another test's, a sandbox being reset) fails that read with
   // invalid_schema_name. Nothing was applied; ask again.
   for (let attempt = 1; error && (error as { code?: string }).code === '3F000'; attempt++) {
     if (attempt > 5) break;
     await new Promise((r) => setTimeout(r, 20 * attempt));
-    ({ error, results } = await migrator.migrateToLatest());
+    ({ error, results } = await run());
   }
   if (error) throw error;
   return {

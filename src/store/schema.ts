@@ -279,6 +279,7 @@ export interface Schema {
   integration_completions: IntegrationCompletionsTable;
   integration_submissions: IntegrationSubmissionsTable;
   credit_redemptions: CreditRedemptionsTable;
+  integration_categories: IntegrationCategoriesTable;
 }
 
 export interface IntegrationsTable {
@@ -313,6 +314,12 @@ export interface IntegrationSubmissionsTable {
   reviewed_by: string | null;
   reviewed_at: Int | null;
   comment: string | null;
+}
+export interface IntegrationCategoriesTable {
+  id: string;
+  integration_id: string;
+  category: string | null;
+  since: Int;
 }
 export interface CreditRedemptionsTable {
   id: string;

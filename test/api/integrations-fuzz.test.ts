@@ -225,18 +225,24 @@ describe(`integration endpoints under arbitrary input (${backend})`, () => {
   });
 
   it('POST /v1/partners/{id}/credits/redemptions', async () => {
+    let n = 0;
     const paths: Path[] = [['asset'], ['amount'], ['program_id'], ['reference'], ['memo'], ['x']];
     await fuzz(
       'redemptions',
       fc.tuple(
         mutations(paths, weird),
         fc.oneof(fc.constantFrom(w.a, w.b, 'prt_nope'), weird.map(asText)),
+        fc.option(fc.oneof(fc.constantFrom('k-1', 'k-2'), weird.map(asText))),
       ),
-      ([changes, partner]) =>
+      ([changes, partner, key]) =>
         w.ops(
           'POST',
           `/v1/partners/${pathPart(partner)}/credits/redemptions`,
           mutate({ asset: 'SUPPORT_CREDIT', amount: 1 }, changes),
+          key === null
+            ? {}
+            : // Header values are printable ASCII on the wire.
+              { 'idempotency-key': `${++n}-${key}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 300) },
         ),
     );
     // Whatever was redeemed, the balance never went below zero.

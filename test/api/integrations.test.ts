@@ -15,6 +15,10 @@ import { backend } from '../support/test-tandem.js';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
 
+let redemption = 0;
+/** A fresh Idempotency-Key: every redemption needs one. */
+const once = () => ({ 'idempotency-key': `redeem-${++redemption}` });
+
 const footprint = (s: Server) =>
   rowCounts(s.t.store.db, [
     'events',
@@ -251,28 +255,43 @@ describe(`integrations over HTTP (${backend})`, () => {
     );
     // Redeeming credits never granted, in an unknown program, and with a partner's own key.
     expectProblem(
-      await w.ops('POST', `/v1/partners/${w.a}/credits/redemptions`, {
-        asset: 'SUPPORT_CREDIT',
-        amount: 1,
-        program_id: (await w.ops('GET', '/v1/programs/int')).json().id,
-      }),
+      await w.ops(
+        'POST',
+        `/v1/partners/${w.a}/credits/redemptions`,
+        {
+          asset: 'SUPPORT_CREDIT',
+          amount: 1,
+          program_id: (await w.ops('GET', '/v1/programs/int')).json().id,
+        },
+        once(),
+      ),
       422,
       'unknown_credit_asset',
     );
     expectProblem(
-      await w.ops('POST', `/v1/partners/${w.a}/credits/redemptions`, {
-        asset: 'SUPPORT_CREDIT',
-        amount: 1,
-        program_id: 'prg_nope',
-      }),
+      await w.ops(
+        'POST',
+        `/v1/partners/${w.a}/credits/redemptions`,
+        {
+          asset: 'SUPPORT_CREDIT',
+          amount: 1,
+          program_id: 'prg_nope',
+        },
+        once(),
+      ),
       404,
       'program_not_found',
     );
     expectProblem(
-      await w.asA('POST', `/v1/partners/${w.a}/credits/redemptions`, {
-        asset: 'SUPPORT_CREDIT',
-        amount: 1,
-      }),
+      await w.asA(
+        'POST',
+        `/v1/partners/${w.a}/credits/redemptions`,
+        {
+          asset: 'SUPPORT_CREDIT',
+          amount: 1,
+        },
+        once(),
+      ),
       403,
       'forbidden',
     );
@@ -382,24 +401,46 @@ describe(`integrations over HTTP (${backend})`, () => {
       ],
     });
     await deriveAll(s.t);
-    // More than held: refused, nothing spent.
-    const before = await footprint(s);
+    // Without an Idempotency-Key: refused (a retry could spend twice); with one, replayed.
+    const before0 = await footprint(s);
     expectProblem(
       await w.ops('POST', `/v1/partners/${w.a}/credits/redemptions`, {
         asset: 'SUPPORT_CREDIT',
-        amount: 21,
+        amount: 1,
       }),
+      400,
+      'validation_failed',
+    );
+    expect(await footprint(s)).toEqual(before0);
+    // More than held: refused, nothing spent.
+    const before = await footprint(s);
+    expectProblem(
+      await w.ops(
+        'POST',
+        `/v1/partners/${w.a}/credits/redemptions`,
+        {
+          asset: 'SUPPORT_CREDIT',
+          amount: 21,
+        },
+        once(),
+      ),
       409,
       'insufficient_credits',
     );
     expect(await footprint(s)).toEqual(before);
+    const firstKey = redemption + 1;
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        w.ops('POST', `/v1/partners/${w.a}/credits/redemptions`, {
-          asset: 'SUPPORT_CREDIT',
-          amount: 1,
-          reference: `ticket-${i}`,
-        }),
+        w.ops(
+          'POST',
+          `/v1/partners/${w.a}/credits/redemptions`,
+          {
+            asset: 'SUPPORT_CREDIT',
+            amount: 1,
+            reference: `ticket-${i}`,
+          },
+          once(),
+        ),
       ),
     );
     const codes = results.map((r) => r.statusCode);
@@ -412,21 +453,46 @@ describe(`integrations over HTTP (${backend})`, () => {
     expect(
       (await w.asA('GET', `/v1/partners/${w.a}/credits/redemptions`)).json().data,
     ).toHaveLength(20);
-    // An Idempotency-Key replays the first answer instead of spending twice.
-    s.t.clock.set(Date.parse('2026-03-02T00:00:00Z'));
-    await w.ops(
+    // The same Idempotency-Key replays the first answer instead of spending again.
+    const first = results.find((r) => r.statusCode === 201);
+    const replay = await w.ops(
       'POST',
-      '/v1/events',
-      milestoneEvent(w.int, 'automated_testing', '2026-03-02T00:00:00Z'),
+      `/v1/partners/${w.a}/credits/redemptions`,
+      {
+        asset: 'SUPPORT_CREDIT',
+        amount: 1,
+        reference: `ticket-${results.indexOf(first as never)}`,
+      },
+      { 'idempotency-key': `redeem-${firstKey + results.indexOf(first as never)}` },
     );
-    expect(
-      (
-        await w.ops('POST', `/v1/partners/${w.a}/credits/redemptions`, {
-          asset: 'SUPPORT_CREDIT',
-          amount: 1,
-        })
-      ).statusCode,
-    ).toBe(409); // still nothing to spend
+    expect(replay.statusCode).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json().id).toBe(first?.json().id);
+    expect((await w.asA('GET', `/v1/partners/${w.a}/credits`)).json().data[0].balance).toBe('0');
+    // A correction withdraws the credit grant after the credits were spent: a credit debt,
+    // shown as such, and nothing more can be redeemed.
+    const { grants: _g, ...rest } = integrationTerms.integrations;
+    const corrected = await w.api('POST', '/v1/programs/int/versions', {
+      effective_from: '2026-01-01T00:00:00Z',
+      correction: true,
+      reason: 'credits were granted by mistake',
+      terms: { ...integrationTerms, integrations: { ...rest, grants: [] } },
+    });
+    expect(corrected.statusCode, corrected.body).toBe(201);
+    await deriveAll(s.t);
+    expect((await w.asA('GET', `/v1/partners/${w.a}/credits`)).json().data).toMatchObject([
+      { asset: 'SUPPORT_CREDIT', granted: '0', redeemed: '20', balance: '-20' },
+    ]);
+    expectProblem(
+      await w.ops(
+        'POST',
+        `/v1/partners/${w.a}/credits/redemptions`,
+        { asset: 'SUPPORT_CREDIT', amount: 1 },
+        once(),
+      ),
+      409,
+      'insufficient_credits',
+    );
   });
 
   it('demotes an expired certification on schedule, and the entitlement API reflects it; renewal restores it', async () => {
@@ -669,5 +735,44 @@ describe(`integrations over HTTP (${backend})`, () => {
     expect(
       (await w.ops('GET', '/v1/integrations')).json().data.map((i: { id: string }) => i.id),
     ).toEqual([w.int]);
+  });
+
+  it('values months counted from first usage the same whatever order the usage arrives in', async () => {
+    const terms = {
+      ...integrationTerms,
+      integrations: {
+        usage: [
+          {
+            id: 'intro',
+            per: 'active_install',
+            flat: '10.00',
+            duration: { months: 1, from: 'first_usage' },
+          },
+        ],
+      },
+    };
+    const jan = usageEvent('INT', 'shop-1', 'api_calls', 1, '2026-01-10T00:00:00Z', 'u-jan');
+    const mar = usageEvent('INT', 'shop-2', 'api_calls', 1, '2026-03-10T00:00:00Z', 'u-mar');
+    const run = async (order: Record<string, unknown>[][]) => {
+      const server = await testServer({ now: '2026-04-02T00:00:00Z' });
+      try {
+        const w = await integrationWorld(server, terms);
+        const int = (await w.asA('POST', '/v1/integrations', { program: 'int', name: 'A' })).json()
+          .id;
+        for (const batch of order) {
+          const events = batch.map((e) => ({ ...e, integration_id: int }));
+          expect((await w.ops('POST', '/v1/events', { events })).json().accepted).toBe(
+            events.length,
+          );
+          await deriveAll(server.t);
+        }
+        return await byRule(server, w.a);
+      } finally {
+        await server.close();
+      }
+    };
+    // Only January's install falls in the month after the first usage.
+    expect(await run([[jan], [mar]])).toEqual({ intro: 1000n });
+    expect(await run([[mar], [jan]])).toEqual({ intro: 1000n });
   });
 });

@@ -33,14 +33,19 @@ export async function testServer(opts: { now?: string; rails?: PayoutRails } = {
 
 /**
  * Calls the in-process API with a key: the server's admin key by default,
- * another key, or none (`null`).
+ * another key, or none (`null`); `headers` adds others (an Idempotency-Key).
  */
 export const apiClient =
   (s: { app: FastifyInstance; adminKey: string }, key: string | null = s.adminKey) =>
-  (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
+  (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
     s.app.inject({
       method,
       url,
-      headers: key === null ? {} : { authorization: `Bearer ${key}` },
+      headers: { ...headers, ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
       ...(body === undefined ? {} : { payload: body as object }),
     });

@@ -352,7 +352,7 @@ export function integrationRoutes(app: FastifyInstance) {
       schema: {
         tags: ['credits'],
         summary:
-          "Redeem credits (the marketplace spends them on the partner's behalf); the balance is checked atomically. Send an Idempotency-Key",
+          "Redeem credits (the marketplace spends them on the partner's behalf); the balance is checked atomically. An Idempotency-Key header is required",
         params: idParams,
         body: z
           .object({
@@ -371,6 +371,11 @@ export function integrationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const p = principal(request);
       requireScope(p, 'credits:redeem');
+      // Spending is money-like: a retry after a timeout must not spend twice.
+      if (!request.headers['idempotency-key'])
+        throw new TandemError('validation_failed', 'send an Idempotency-Key header', {
+          issues: [{ path: 'headers.idempotency-key', message: 'required' }],
+        });
       return idempotent(request.deps, request, reply, async () => ({
         status: 201,
         body: await redeemCredits(

@@ -53,7 +53,13 @@ export function integrations(dialect: Dialect) {
   ];
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      for (const s of statements) await sql.raw(s).execute(db);
+      const run = async (d: Kysely<unknown>) => {
+        for (const s of statements) await sql.raw(s).execute(d);
+      };
+      // Kysely runs SQLite migrations outside a transaction; the events
+      // table is rebuilt here, so all of it must happen or none of it.
+      if (dialect === 'sqlite') await db.transaction().execute(run);
+      else await run(db);
     },
   };
 }
@@ -65,7 +71,7 @@ const CUSTOMER_TYPES = `'signup', 'activation', 'payment', 'refund', 'chargeback
  * Events gain the integration types and the integration they name; exactly
  * the integration types name one. PostgreSQL alters its constraints in
  * place; SQLite cannot alter a CHECK, so the table is rebuilt (same rows,
- * same indexes) inside the migration's transaction.
+ * same indexes) in one transaction with the rest of the migration.
  */
 function eventsWithIntegrations(dialect: Dialect, BIG: string, JSON_T: string): string[] {
   const integrationCheck = `CHECK ((integration_id IS NULL) = (type IN (${CUSTOMER_TYPES})))`;
