@@ -109,6 +109,8 @@ export interface MilestoneStatus {
   status: 'completed' | 'available' | 'locked';
   completed_at: string | null;
   source: 'event' | 'review' | null;
+  /** What completed it: the event's id (`evt_…`) or the approved submission's (`sub_…`). */
+  ref: string | null;
   renewed_at: string | null;
 }
 
@@ -134,6 +136,7 @@ export function milestoneChecklist(
       status: done ? 'completed' : m.requires.every((r) => first.has(r)) ? 'available' : 'locked',
       completed_at: done ? toIso(done.completedAt) : null,
       source: done?.source ?? null,
+      ref: done?.ref ?? null,
       renewed_at: latest && done && latest !== done ? toIso(latest.completedAt) : null,
     };
   });

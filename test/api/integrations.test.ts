@@ -160,6 +160,8 @@ describe(`integrations over HTTP (${backend})`, () => {
     });
     const detail = (await w.asA('GET', `/v1/integrations/${w.int}`)).json();
     expect(detail.path_completed).toBe(true);
+    expect(detail.milestones[0].ref).toBe(first.json().event_id);
+    expect(detail.milestones[3].ref).toBe(cert.json().id);
     expect(detail.milestones.map((m: { source: string }) => m.source)).toEqual([
       'event',
       'review',
