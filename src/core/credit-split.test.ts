@@ -72,7 +72,7 @@ describe('Shapley values: properties', () => {
         .map((values) => ({ n, values })),
     );
   const players = (n: number) => Array.from({ length: n }, (_, i) => `p${i}`);
-  const valueOf =
+  const gameValue =
     (n: number, values: number[]): CoalitionValue =>
     (s) => {
       let mask = 0;
@@ -83,7 +83,7 @@ describe('Shapley values: properties', () => {
   it('are efficient: they sum to v(all) − v(none), and the amounts to the reward exactly', () => {
     fc.assert(
       fc.property(game, fc.bigInt({ min: 0n, max: 10n ** 12n }), ({ n, values }, amount) => {
-        const v = valueOf(n, values);
+        const v = gameValue(n, values);
         const r = shapleyValues(players(n), v);
         const sum = [...r.num.values()].reduce((a, x) => a + x, 0n);
         expect(sum).toBe((v(new Set(players(n))) - v(new Set())) * r.den);
@@ -99,7 +99,7 @@ describe('Shapley values: properties', () => {
       fc.property(game, ({ n, values }) => {
         if (n < 2) return;
         // Make p0 and p1 interchangeable: v(S) depends on them only through how many are in S.
-        const base = valueOf(n, values);
+        const base = gameValue(n, values);
         const v: CoalitionValue = (s) => {
           const t = new Set(s);
           if (t.has('p1') && !t.has('p0')) {
@@ -117,7 +117,7 @@ describe('Shapley values: properties', () => {
   it('are deterministic, whatever order the partners are given in', () => {
     fc.assert(
       fc.property(game, fc.integer(), ({ n, values }, seed) => {
-        const v = valueOf(n, values);
+        const v = gameValue(n, values);
         const list = touched(...players(n));
         const shuffled = [...list].sort(() => (seed % 2 === 0 ? -1 : 1));
         const a = splitCredit(99_999n, list, { kind: 'shapley' }, v);
