@@ -13,12 +13,13 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { Principal } from '../engine/api-keys.js';
 import { ClickTracker } from '../engine/click-tracker.js';
 import type { Deps } from '../engine/deps.js';
 import { Sandbox } from '../engine/sandbox.js';
 import type { Worker } from '../engine/worker.js';
 import { noRouteProblem } from './api-versions.js';
-import { principalOf } from './auth.js';
+import { principalOf, requireLiveMode } from './auth.js';
 import {
   changelogRoute,
   type Deprecation,
@@ -65,6 +66,10 @@ export interface ServerOptions {
  * nothing more. Exercised in-process with `app.inject()` by the tests.
  */
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Refused to test-mode keys with `live_mode_only` (the sandbox mirrors live configuration). */
+    liveOnly?: boolean;
+  }
   interface FastifyInstance {
     tracker: ClickTracker;
     /** Test mode's store, opened by the first test-key request (docs/sandbox.md). */
@@ -162,6 +167,10 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
       request.sandboxLease?.release();
     });
     v1.addHook('preValidation', async (request) => guardInput(request));
+    // Configuration, payouts and keys are written with live keys only (`config: { liveOnly: true }`).
+    v1.addHook('preHandler', async (request) => {
+      if (request.routeOptions.config.liveOnly) requireLiveMode(request.principal as Principal);
+    });
     // Handlers use request.deps (live or sandbox, by the key's mode), never these deps.
     eventRoutes(v1);
     programRoutes(v1);

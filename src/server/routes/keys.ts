@@ -9,7 +9,7 @@ import {
   revokeApiKey,
   scopes,
 } from '../../engine/api-keys.js';
-import { requireLiveMode, requireScope } from '../auth.js';
+import { requireScope } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 
@@ -18,6 +18,7 @@ export function keyRoutes(app: FastifyInstance) {
   r.post(
     '/v1/api-keys',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['api keys'],
         summary:
@@ -36,7 +37,6 @@ export function keyRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      requireLiveMode(principal(request));
       requireScope(principal(request), 'admin');
       const b = request.body;
       const key = await createApiKey(
@@ -54,9 +54,11 @@ export function keyRoutes(app: FastifyInstance) {
   );
   r.get(
     '/v1/api-keys',
-    { schema: { tags: ['api keys'], summary: 'List API keys (never their secrets)' } },
+    {
+      config: { liveOnly: true },
+      schema: { tags: ['api keys'], summary: 'List API keys (never their secrets)' },
+    },
     async (request) => {
-      requireLiveMode(principal(request));
       requireScope(principal(request), 'admin');
       return { data: await listApiKeys(request.deps) };
     },
@@ -64,6 +66,7 @@ export function keyRoutes(app: FastifyInstance) {
   r.delete(
     '/v1/api-keys/:keyId',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['api keys'],
         summary: 'Revoke an API key',
@@ -71,7 +74,6 @@ export function keyRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      requireLiveMode(principal(request));
       requireScope(principal(request), 'admin');
       await revokeApiKey(request.deps, request.params.keyId, principal(request).keyId);
       return reply.code(204).send();

@@ -19,7 +19,7 @@ import {
   listCodes,
   listLinks,
 } from '../../engine/tracking.js';
-import { requireLiveMode, requirePartnerAccess, requireScope } from '../auth.js';
+import { requirePartnerAccess, requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
@@ -41,6 +41,7 @@ export function partnerRoutes(app: FastifyInstance, tracker: ClickTracker | unde
   r.post(
     '/v1/partners',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['partners'],
         summary: 'Create a partner (applied, or approved directly)',
@@ -56,7 +57,6 @@ export function partnerRoutes(app: FastifyInstance, tracker: ClickTracker | unde
       },
     },
     async (request, reply) => {
-      requireLiveMode(principal(request));
       requireScope(principal(request), 'partners:write');
       return idempotent(request.deps, request, reply, async () => ({
         status: 201,
@@ -131,6 +131,7 @@ export function partnerRoutes(app: FastifyInstance, tracker: ClickTracker | unde
   r.post(
     '/v1/partners/:id/status',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['partners'],
         summary: 'Approve, reject, suspend, ban or reinstate a partner, with a reason',
@@ -141,7 +142,6 @@ export function partnerRoutes(app: FastifyInstance, tracker: ClickTracker | unde
       },
     },
     async (request, reply) => {
-      requireLiveMode(principal(request));
       requireScope(principal(request), 'partners:write');
       return idempotent(request.deps, request, reply, async () => {
         const p = await changePartnerStatus(

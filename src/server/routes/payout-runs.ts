@@ -11,7 +11,7 @@ import { listPayoutRunFiles, payoutRunFile } from '../../engine/payout-run-files
 import { findProgram } from '../../engine/programs.js';
 import { listPayoutRuns, listRunHolds, readPayoutRun } from '../../engine/read-payout-runs.js';
 import { sendPayoutRun } from '../../engine/send-payout-run.js';
-import { requireLiveMode, requireScope } from '../auth.js';
+import { requireScope } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 const runParams = z.object({ id: z.string().max(100) });
@@ -23,6 +23,7 @@ export function payoutRunRoutes(app: FastifyInstance) {
   r.post(
     '/v1/payout-runs',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary:
@@ -33,7 +34,6 @@ export function payoutRunRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
       const run = await createPayoutRun(request.deps, {
@@ -105,6 +105,7 @@ export function payoutRunRoutes(app: FastifyInstance) {
   r.post(
     '/v1/payout-runs/:id/approve',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary: 'Approve a pending run (four-eyes: not by the key that created it)',
@@ -112,7 +113,6 @@ export function payoutRunRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:approve');
       return approvePayoutRun(request.deps, request.params.id, p.keyId);
@@ -122,6 +122,7 @@ export function payoutRunRoutes(app: FastifyInstance) {
   r.post(
     '/v1/payout-runs/:id/send',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary:
@@ -130,7 +131,6 @@ export function payoutRunRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
       return sendPayoutRun(request.deps, request.params.id, p.keyId);
@@ -140,6 +140,7 @@ export function payoutRunRoutes(app: FastifyInstance) {
   r.post(
     '/v1/payout-runs/:id/cancel',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary: 'Cancel a run that has not been sent: the claimed money returns to the balances',
@@ -148,7 +149,6 @@ export function payoutRunRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
       return cancelPayoutRun(request.deps, request.params.id, p.keyId, request.body.reason);
@@ -194,6 +194,7 @@ export function payoutRunRoutes(app: FastifyInstance) {
   r.post(
     '/v1/payout-runs/:id/results',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary:
@@ -209,7 +210,6 @@ export function payoutRunRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
       return importPayoutResults(request.deps, {

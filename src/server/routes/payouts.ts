@@ -15,7 +15,7 @@ import { listStatementPeriods, readStatement } from '../../engine/read-statement
 import { reconcilePayouts } from '../../engine/reconcile-payouts.js';
 import { recordPayoutOutcome } from '../../engine/record-payout-outcome.js';
 import { resumePayouts } from '../../engine/resume-payouts.js';
-import { requireLiveMode, requirePartnerAccess, requireScope } from '../auth.js';
+import { requirePartnerAccess, requireScope } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 const idParams = z.object({ id: z.string().max(100) });
@@ -100,6 +100,7 @@ export function payoutRoutes(app: FastifyInstance) {
     r.post(
       `/v1/payouts/:id/${verb}`,
       {
+        config: { liveOnly: true },
         schema: {
           tags: ['payouts'],
           summary,
@@ -108,7 +109,6 @@ export function payoutRoutes(app: FastifyInstance) {
         },
       },
       async (request) => {
-        requireLiveMode(principal(request));
         const p = principal(request);
         requireScope(p, 'payouts:write');
         const body = request.body as Record<string, string>;
@@ -126,6 +126,7 @@ export function payoutRoutes(app: FastifyInstance) {
   r.post(
     '/v1/payouts/:id/cancel',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary:
@@ -135,7 +136,6 @@ export function payoutRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
       await cancelPayout(request.deps, request.params.id, p.keyId, request.body.reason);
@@ -171,6 +171,7 @@ export function payoutRoutes(app: FastifyInstance) {
   r.post(
     '/v1/payouts/resume',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary:
@@ -178,7 +179,6 @@ export function payoutRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      requireLiveMode(principal(request));
       requireScope(principal(request), 'payouts:write');
       return resumePayouts(request.deps);
     },
@@ -247,6 +247,7 @@ export function payoutRoutes(app: FastifyInstance) {
   r.put(
     '/v1/partners/:id/payout-profile',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary:
@@ -256,7 +257,6 @@ export function payoutRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      requireLiveMode(principal(request));
       const p = principal(request);
       requirePartnerAccess(p, request.params.id, 'payouts:write');
       return putPayoutProfile(request.deps, request.params.id, request.body, p.keyId);
@@ -297,6 +297,7 @@ export function payoutRoutes(app: FastifyInstance) {
   r.post(
     '/v1/fx-rates',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['payouts'],
         summary:
@@ -320,7 +321,6 @@ export function payoutRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      requireLiveMode(principal(request));
       const p = principal(request);
       requireScope(p, 'payouts:write');
       return importFxRates(request.deps, request.body.rates, p.keyId);

@@ -6,7 +6,7 @@ import { validateTerms } from '../../core/program-terms.js';
 import { parseInstant } from '../../core/time.js';
 import { diffVersions } from '../../engine/diff-versions.js';
 import { createProgram, getProgram, listPrograms, publishVersion } from '../../engine/programs.js';
-import { requireLiveMode, requireScope } from '../auth.js';
+import { requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
 
 const instant = z.string().refine((s) => parseInstant(s) !== undefined, {
@@ -23,6 +23,7 @@ export function programRoutes(app: FastifyInstance) {
   r.post(
     '/v1/programs',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['programs'],
         summary: 'Create a program (optionally with its first version)',
@@ -36,7 +37,6 @@ export function programRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      requireLiveMode(principal(request));
       requireScope(principal(request), 'programs:write');
       return idempotent(request.deps, request, reply, async () => {
         const { key, name, version } = request.body;
@@ -114,6 +114,7 @@ export function programRoutes(app: FastifyInstance) {
   r.post(
     '/v1/programs/:program/versions',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['programs'],
         summary: 'Publish a new immutable version of the terms',
@@ -133,7 +134,6 @@ export function programRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      requireLiveMode(principal(request));
       requireScope(principal(request), 'programs:write');
       return idempotent(request.deps, request, reply, async () => {
         const b = request.body;

@@ -5,7 +5,7 @@ import { TandemError } from '../../core/errors.js';
 import { createApiKey, type Principal } from '../../engine/api-keys.js';
 import { getPartner } from '../../engine/partners.js';
 import type { Sandbox } from '../../engine/sandbox.js';
-import { requireLiveMode, requireScope, requireTestMode } from '../auth.js';
+import { requireScope, requireTestMode } from '../auth.js';
 
 const principal = (r: { principal: unknown }) => r.principal as Principal;
 
@@ -19,6 +19,7 @@ export function sandboxRoutes(app: FastifyInstance, sandbox: Sandbox) {
   r.post(
     '/v1/partners/:id/sandbox-keys',
     {
+      config: { liveOnly: true },
       schema: {
         tags: ['sandbox'],
         summary:
@@ -32,7 +33,6 @@ export function sandboxRoutes(app: FastifyInstance, sandbox: Sandbox) {
     },
     async (request, reply) => {
       const p = principal(request);
-      requireLiveMode(p);
       if (p.partnerId !== null) {
         if (p.partnerId !== request.params.id)
           throw new TandemError('partner_not_found', `no partner ${request.params.id}`);
