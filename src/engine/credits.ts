@@ -28,7 +28,7 @@ export interface CreditBalance {
  * grants pay off first (as a clawback does for money); nothing can be
  * redeemed from a balance below the amount asked.
  */
-export async function readCredits(db: Db, partnerId: string): Promise<CreditBalance[]> {
+export async function readCredits(db: Db | Tx, partnerId: string): Promise<CreditBalance[]> {
   await findPartner(db, partnerId);
   const rows = await sql<{ account: string; currency: string; balance: unknown }>`
     SELECT account, currency, SUM(amount) AS balance FROM ledger_entries
@@ -173,7 +173,7 @@ export async function redeemCredits(
 
 /** The one program in which a partner holds `asset`; otherwise the caller must name it. */
 async function soleProgram(tx: Tx, partnerId: string, asset: string): Promise<string> {
-  const held = (await readCredits(tx as unknown as Db, partnerId)).filter((c) => c.asset === asset);
+  const held = (await readCredits(tx, partnerId)).filter((c) => c.asset === asset);
   if (held.length === 1) return held[0]?.program_id as string;
   throw new TandemError(
     'unknown_credit_asset',

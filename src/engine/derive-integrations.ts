@@ -5,7 +5,7 @@ import type { ProgramWithVersions } from '../core/program-version.js';
 import { toNumber } from '../store/values.js';
 import { factsOf, type IntegrationRow, loadCategories, loadCompletions } from './integrations.js';
 import { loadStatusHistory, loadTierHistory } from './load-histories.js';
-import { loadUsage } from './load-usage.js';
+import { firstUsage, loadUsage } from './load-usage.js';
 import { chunks, type Tx } from './transaction.js';
 
 export interface IntegrationDerivation {
@@ -55,6 +55,12 @@ export async function deriveIntegrationUnits(
   const versionsOf = (programId: string) =>
     programs.find((p) => p.id === programId)?.versions ?? [];
 
+  // Several months of one integration in a batch share its first usage: read it once.
+  const firsts = new Map<string, number | undefined>();
+  const firstUsageOf = async (id: string) => {
+    if (!firsts.has(id)) firsts.set(id, await firstUsage(tx, id));
+    return firsts.get(id);
+  };
   for (const p of parsed) {
     const row = rows.get(p.id);
     if (!row) {
@@ -91,7 +97,7 @@ export async function deriveIntegrationUnits(
         versions: versionsOf(row.program_id),
         usage: await loadUsage(tx, p.id, start, end),
         completions: completions.get(p.id) ?? [],
-        firstUsageAt: await firstUsage(tx, p.id),
+        firstUsageAt: await firstUsageOf(p.id),
         approved,
         categories: categories.get(p.id),
         tiers: tiers.get(tierKey(row.program_id, row.partner_id)),
@@ -99,16 +105,6 @@ export async function deriveIntegrationUnits(
     );
   }
   return { desired, parked };
-}
-
-async function firstUsage(tx: Tx, integrationId: string): Promise<number | undefined> {
-  const r = await tx
-    .selectFrom('events')
-    .select((eb) => eb.fn.min('occurred_at').as('first'))
-    .where('integration_id', '=', integrationId)
-    .where('type', '=', 'usage')
-    .executeTakeFirst();
-  return r?.first === null || r?.first === undefined ? undefined : toNumber(r.first);
 }
 
 async function eventRefs(tx: Tx, completions: readonly { source: string; ref: string }[]) {

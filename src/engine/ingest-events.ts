@@ -99,13 +99,16 @@ export async function ingestEvents(
       let check: IntegrationCheck | undefined;
       const integration = items.filter((i) => i.event.integrationId !== undefined);
       if (integration.length) {
+        // Only milestones are checked against what is stored: usage needs no look-up.
+        const milestones = integration.filter((i) => i.event.type === 'integration.milestone');
         const storedIds = async () => {
+          if (milestones.length === 0) return new Set<string>();
           const known = await findStored(
             tx,
-            integration.map((i) => i.event),
+            milestones.map((i) => i.event),
           );
           return new Set(
-            integration
+            milestones
               .filter((i) => known.has(keyOf(i.event.source, i.event.externalId)))
               .map((i) => i.id),
           );

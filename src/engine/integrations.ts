@@ -310,6 +310,36 @@ export async function activeInstallsBefore(
 }
 
 /**
+ * The certification each integration holds at `at`, under its program's
+ * versions: one read of completions for all of them, then each one's
+ * quality reports and last month's installs.
+ */
+export async function certificationsOf(
+  db: Db | Tx,
+  rows: readonly { id: string; program_id: string }[],
+  programs: readonly ProgramWithVersions[],
+  at: number,
+): Promise<Map<string, CertificationStatus>> {
+  const completions = await loadCompletions(
+    db,
+    rows.map((r) => r.id),
+  );
+  const out = new Map<string, CertificationStatus>();
+  for (const r of rows)
+    out.set(
+      r.id,
+      certificationAt({
+        versions: programs.find((p) => p.id === r.program_id)?.versions ?? [],
+        completions: completions.get(r.id) ?? [],
+        quality: await loadQuality(db, r.id),
+        activeInstalls: await activeInstallsBefore(db, r.id, at),
+        at,
+      }),
+    );
+  return out;
+}
+
+/**
  * How many of each partner's active integrations in a program hold a
  * certification level at `at` (the `certified_integrations` tier metric).
  */
@@ -321,26 +351,15 @@ export async function certifiedIntegrations(
 ): Promise<Map<string, number>> {
   let q = db
     .selectFrom('integrations')
-    .select(['id', 'partner_id'])
+    .select(['id', 'partner_id', 'program_id'])
     .where('program_id', '=', program.id)
     .where('status', '=', 'active');
   if (partnerId) q = q.where('partner_id', '=', partnerId);
   const rows = await q.execute();
-  const completions = await loadCompletions(
-    db,
-    rows.map((r) => r.id),
-  );
+  const held = await certificationsOf(db, rows, [program], at);
   const out = new Map<string, number>();
-  for (const r of rows) {
-    const c = certificationAt({
-      versions: program.versions,
-      completions: completions.get(r.id) ?? [],
-      quality: await loadQuality(db, r.id),
-      activeInstalls: await activeInstallsBefore(db, r.id, at),
-      at,
-    });
-    if (c.level !== null) out.set(r.partner_id, (out.get(r.partner_id) ?? 0) + 1);
-  }
+  for (const r of rows)
+    if (held.get(r.id)?.level != null) out.set(r.partner_id, (out.get(r.partner_id) ?? 0) + 1);
   return out;
 }
 
@@ -355,13 +374,9 @@ export async function getIntegration(deps: Deps, id: string): Promise<Integratio
   const inForce = versionInForce(versions, now);
   const terms = inForce ? integrationTermsOf(inForce.terms) : undefined;
   const milestones = terms ? milestoneChecklist(terms, completions) : [];
-  const certification = certificationAt({
-    versions,
-    completions,
-    quality: await loadQuality(db, id),
-    activeInstalls: await activeInstallsBefore(db, id, now),
-    at: now,
-  });
+  const certification = (await certificationsOf(db, [row], programs, now)).get(
+    id,
+  ) as CertificationStatus;
   const pending = await db
     .selectFrom('integration_submissions')
     .select((eb) => eb.fn.countAll().as('n'))
@@ -383,32 +398,29 @@ export async function getIntegration(deps: Deps, id: string): Promise<Integratio
  * longer counts). A partner that is not approved has none.
  */
 export async function readCertificationEntitlements(deps: Deps, partnerId: string) {
-  const partner = await findPartner(deps.store.db, partnerId);
-  const rows = await deps.store.db
+  const db = deps.store.db;
+  const partner = await findPartner(db, partnerId);
+  const rows = await db
     .selectFrom('integrations')
-    .select('id')
+    .select(['id', 'name', 'program_id'])
     .where('partner_id', '=', partnerId)
     .where('status', '=', 'active')
     .orderBy('id')
     .execute();
-  const integrations = [];
+  const now = deps.clock.now();
+  const held = await certificationsOf(db, rows, await loadPrograms(db), now);
   const all = new Set<string>();
-  for (const r of rows) {
-    const d = await getIntegration(deps, r.id);
-    if (partner.status !== 'approved') d.certification.entitlements = [];
-    for (const e of d.certification.entitlements) all.add(e);
-    integrations.push({
-      integration_id: d.id,
-      name: d.name,
-      level: d.certification.level,
-      expires_at: d.certification.expires_at,
-      entitlements: d.certification.entitlements,
-    });
-  }
-  return {
-    partner_id: partnerId,
-    as_of: toIso(deps.clock.now()),
-    entitlements: [...all].sort(),
-    integrations,
-  };
+  const integrations = rows.map((r) => {
+    const c = held.get(r.id) as CertificationStatus;
+    const entitlements = partner.status === 'approved' ? c.entitlements : [];
+    for (const e of entitlements) all.add(e);
+    return {
+      integration_id: r.id,
+      name: r.name,
+      level: c.level,
+      expires_at: c.expires_at,
+      entitlements,
+    };
+  });
+  return { partner_id: partnerId, as_of: toIso(now), entitlements: [...all].sort(), integrations };
 }

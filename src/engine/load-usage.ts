@@ -31,3 +31,14 @@ export async function loadUsage(
     };
   });
 }
+
+/** When an integration's first usage ever happened (durations counted `from: first_usage`). */
+export async function firstUsage(db: Db | Tx, integrationId: string): Promise<number | undefined> {
+  const r = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.min('occurred_at').as('first'))
+    .where('integration_id', '=', integrationId)
+    .where('type', '=', 'usage')
+    .executeTakeFirst();
+  return r?.first === null || r?.first === undefined ? undefined : toNumber(r.first);
+}

@@ -1,6 +1,12 @@
 import type { Currency } from '../core/currency.js';
 import { approvedAt, tierKey } from '../core/derive-customer.js';
-import { activeInstalls, deriveUsageMonth, monthBounds } from '../core/derive-integration.js';
+import {
+  activeInstalls,
+  deriveUsageMonth,
+  monthBounds,
+  type UsageRecord,
+  usageMonthUnit,
+} from '../core/derive-integration.js';
 import { formatAmount } from '../core/money.js';
 import { addMonths, monthKey, toIso } from '../core/time.js';
 import { toBigInt } from '../store/values.js';
@@ -8,7 +14,7 @@ import type { Deps } from './deps.js';
 import { factsOf, findIntegration, loadCategories, loadCompletions } from './integrations.js';
 import { loadStatusHistory, loadTierHistory } from './load-histories.js';
 import { loadPrograms } from './load-programs.js';
-import { loadUsage } from './load-usage.js';
+import { firstUsage, loadUsage } from './load-usage.js';
 
 /**
  * An integration's usage month by month, newest first: active installs,
@@ -27,34 +33,40 @@ export async function readIntegrationUsage(deps: Deps, integrationId: string, mo
   const status = await loadStatusHistory(db, [row.partner_id]);
   const tiers = await loadTierHistory(db, { partnerIds: [row.partner_id] });
   const current = monthBounds(monthKey(now)).start;
-  const out = [];
-  const first = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.min('occurred_at').as('first'))
-    .where('integration_id', '=', row.id)
-    .where('type', '=', 'usage')
-    .executeTakeFirst();
-  const firstUsageAt = first?.first == null ? undefined : Number(first.first);
-  for (let i = 0; i < months; i++) {
-    const month = monthKey(addMonths(current, -i));
-    const { start, end } = monthBounds(month);
-    const usage = await loadUsage(db, row.id, start, end);
-    const metrics: Record<string, string> = {};
-    const revenue: Record<string, string> = {};
+  const firstUsageAt = await firstUsage(db, row.id);
+  const list = Array.from({ length: months }, (_, i) => monthKey(addMonths(current, -i)));
+  // One read of the usage and one of the rewards for all the months asked, bucketed here.
+  const oldest = monthBounds(list.at(-1) as string).start;
+  const byMonth = new Map<string, UsageRecord[]>();
+  for (const u of await loadUsage(db, row.id, oldest, monthBounds(list[0] as string).end)) {
+    const m = monthKey(u.occurredAt);
+    const bucket = byMonth.get(m);
+    if (bucket) bucket.push(u);
+    else byMonth.set(m, [u]);
+  }
+  const posted = await db
+    .selectFrom('accrual_lines')
+    .select(['unit', 'rule_id', 'currency'])
+    .select((eb) => eb.fn.sum('amount').as('amount'))
+    .where(
+      'unit',
+      'in',
+      list.map((m) => usageMonthUnit(row.id, m)),
+    )
+    .groupBy(['unit', 'rule_id', 'currency'])
+    .orderBy('rule_id')
+    .execute();
+  const out = list.map((month) => {
+    const { end } = monthBounds(month);
+    const usage = byMonth.get(month) ?? [];
+    const units = new Map<string, bigint>();
+    const revenue = new Map<string, bigint>();
     for (const u of usage) {
-      metrics[u.metric] = ((BigInt(metrics[u.metric] ?? '0') as bigint) + u.quantity).toString();
+      units.set(u.metric, (units.get(u.metric) ?? 0n) + u.quantity);
       if (u.revenue !== undefined && u.currency)
-        revenue[u.currency] = (BigInt(revenue[u.currency] ?? '0') + u.revenue).toString();
+        revenue.set(u.currency, (revenue.get(u.currency) ?? 0n) + u.revenue);
     }
     const closed = now >= end;
-    const posted = await db
-      .selectFrom('accrual_lines')
-      .select(['rule_id', 'currency'])
-      .select((eb) => eb.fn.sum('amount').as('amount'))
-      .where('unit', '=', `iu:${row.id}:${month}`)
-      .groupBy(['rule_id', 'currency'])
-      .orderBy('rule_id')
-      .execute();
     const estimate = closed
       ? []
       : deriveUsageMonth({
@@ -68,21 +80,23 @@ export async function readIntegrationUsage(deps: Deps, integrationId: string, mo
           categories,
           tiers: tiers.get(tierKey(row.program_id, row.partner_id)),
         });
-    out.push({
+    return {
       month,
       closed,
       active_installs: activeInstalls(usage),
       events: usage.length,
-      units: metrics,
+      units: Object.fromEntries([...units].map(([m, q]) => [m, q.toString()])),
       revenue: Object.fromEntries(
-        Object.entries(revenue).map(([c, v]) => [c, formatAmount(BigInt(v), c as Currency)]),
+        [...revenue].map(([c, v]) => [c, formatAmount(v, c as Currency)]),
       ),
       rewards: closed
-        ? posted.map((p) => ({
-            rule_id: p.rule_id,
-            amount: formatAmount(toBigInt(p.amount), p.currency as Currency),
-            currency: p.currency,
-          }))
+        ? posted
+            .filter((p) => p.unit === usageMonthUnit(row.id, month))
+            .map((p) => ({
+              rule_id: p.rule_id,
+              amount: formatAmount(toBigInt(p.amount), p.currency as Currency),
+              currency: p.currency,
+            }))
         : [],
       estimate: estimate.map((a) => ({
         rule_id: a.ruleId,
@@ -91,7 +105,7 @@ export async function readIntegrationUsage(deps: Deps, integrationId: string, mo
         steps: a.trace.steps,
       })),
       valued_at: closed ? toIso(end) : null,
-    });
-  }
+    };
+  });
   return { integration_id: row.id, as_of: toIso(now), months: out };
 }

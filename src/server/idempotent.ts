@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isTandemError } from '../core/errors.js';
+import { isTandemError, TandemError } from '../core/errors.js';
 import type { Deps } from '../engine/deps.js';
 import { type StoredResponse, withIdempotency } from '../engine/idempotency.js';
 import { problem } from './problem.js';
@@ -9,16 +9,22 @@ import { problem } from './problem.js';
  * a retry with the same key and body gets the first answer (marked with
  * `Idempotent-Replayed: true`) and does nothing again. A refusal with a code
  * (a 4xx) is an answer too and is replayed as such; only unexpected failures
- * release the key for a retry.
+ * release the key for a retry. With `required` (writes that spend), a
+ * request without a key is refused: `validation_failed`.
  */
 export async function idempotent(
   deps: Deps,
   request: FastifyRequest,
   reply: FastifyReply,
   run: () => Promise<StoredResponse>,
+  opts: { required?: boolean } = {},
 ): Promise<unknown> {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || key.length === 0) {
+    if (opts.required)
+      throw new TandemError('validation_failed', 'send an Idempotency-Key header', {
+        issues: [{ path: 'headers.idempotency-key', message: 'required' }],
+      });
     const r = await run();
     return reply.code(r.status).send(r.body);
   }

@@ -372,25 +372,27 @@ export function integrationRoutes(app: FastifyInstance) {
       const p = principal(request);
       requireScope(p, 'credits:redeem');
       // Spending is money-like: a retry after a timeout must not spend twice.
-      if (!request.headers['idempotency-key'])
-        throw new TandemError('validation_failed', 'send an Idempotency-Key header', {
-          issues: [{ path: 'headers.idempotency-key', message: 'required' }],
-        });
-      return idempotent(request.deps, request, reply, async () => ({
-        status: 201,
-        body: await redeemCredits(
-          request.deps,
-          {
-            partnerId: request.params.id,
-            programId: request.body.program_id,
-            asset: request.body.asset,
-            amount: BigInt(request.body.amount),
-            reference: request.body.reference,
-            memo: request.body.memo,
-          },
-          p.keyId,
-        ),
-      }));
+      return idempotent(
+        request.deps,
+        request,
+        reply,
+        async () => ({
+          status: 201,
+          body: await redeemCredits(
+            request.deps,
+            {
+              partnerId: request.params.id,
+              programId: request.body.program_id,
+              asset: request.body.asset,
+              amount: BigInt(request.body.amount),
+              reference: request.body.reference,
+              memo: request.body.memo,
+            },
+            p.keyId,
+          ),
+        }),
+        { required: true },
+      );
     },
   );
 
