@@ -13,6 +13,8 @@ export interface AccrualTrace {
   };
   /** The partner's tier when the event happened, if the program has tiers. */
   tier?: string;
+  /** When several partners share the conversion: this partner's share and why (no other partner named). */
+  credit?: { split: string; partners: number; your_percent: string; why: string };
   inputs: Record<string, string>;
   steps: string[];
   hold_days: number;
@@ -46,6 +48,8 @@ export interface DesiredAccrual {
   partnerCap?: bigint;
   /** Set when the version has a monthly budget: it is granted in the program-month unit. */
   budget?: { monthly: bigint; policy: 'stop' | 'prorate' | 'alert' };
+  /** A partner's part of a shared conversion's reward: that partner (keys of its reversals name it too). */
+  split?: string;
   /** Reversals: key of the reversed accrual and the cumulative share refunded so far. */
   reverses?: string;
   share?: { num: bigint; den: bigint };
@@ -54,6 +58,8 @@ export interface DesiredAccrual {
 export const customerUnit = (customerId: string): string => `c:${customerId}`;
 export const partnerMonthUnit = (programId: string, partnerId: string, month: string): string =>
   `pm:${programId}:${partnerId}:${month}`;
+/** A campaign: its target bonuses, evaluated once its window has closed. */
+export const campaignUnit = (campaignId: string): string => `cm:${campaignId}`;
 /** A program's month under a budget or margin guard: every partner's accruals of that month. */
 export const budgetMonthUnit = (programId: string, month: string): string =>
   `bm:${programId}:${month}`;

@@ -137,7 +137,7 @@ describe('chooseTouch', () => {
     expect(r?.reason).toEqual({
       model: 'last_touch',
       window_days: 90,
-      priority: ['coupon', 'referral_code', 'click'],
+      priority: ['coupon', 'referral_code', 'click', 'campaign'],
       touch: { kind: 'click', ref: 'clk_9', at: '2026-04-01T08:00:00.000Z', link_id: 'lnk_1' },
       candidates: 1,
       rule: 'click has priority; latest click within 90 days wins',

@@ -9,9 +9,11 @@ import {
 import { type AttributionReason, chooseTouch } from './attribution.js';
 import { periodOf } from './bonuses.js';
 import { evaluateCondition, type Facts } from './conditions.js';
+import { type CreditSplit, creditSplitAt, splitAccrual } from './credit-attribution.js';
 import type { Currency } from './currency.js';
 import { compareEvents, senderKey, type TandemEvent } from './event.js';
 import { formatRatio } from './factor.js';
+import { isHeldOut } from './lift.js';
 import { formatAmount } from './money.js';
 import type { CompiledRule } from './program-terms.js';
 import {
@@ -23,7 +25,13 @@ import { type PaidAccrual, reverseRefund, type Share } from './reverse-refund.js
 import { applyBasisPoints, divideHalfEven } from './rounding.js';
 import { type CompiledTier, tierAt } from './tiers.js';
 import { addDays, addMonths, monthKey, toIso } from './time.js';
-import { type ClickRecord, type CodeRecord, normalizeCode, type Touch } from './touch.js';
+import {
+  type CampaignRecord,
+  type ClickRecord,
+  type CodeRecord,
+  normalizeCode,
+  type Touch,
+} from './touch.js';
 
 export interface Attribution {
   programId: string;
@@ -32,7 +40,15 @@ export interface Attribution {
   eventId: string;
   versionId: string;
   attributedAt: number;
-  reason: AttributionReason;
+  reason: AttributionReason & {
+    /** Several partners share the conversion: each one's share and why. */
+    credit?: {
+      split: string;
+      shares: { partner_id: string; percent: string; why: string }[];
+    };
+  };
+  /** Set when several partners share the credit (not stored as a column: in `reason`). */
+  credit?: CreditSplit;
 }
 
 /** An attributed event, for conversion statistics. Refund revenue is negative. */
@@ -72,6 +88,8 @@ export interface DeriveCustomerInput {
    * history has no tier.
    */
   partnerTiers?: ReadonlyMap<string, readonly { at: number; tier: string | null }[]>;
+  /** Campaigns the customer's `campaign.touch` events and campaign-link clicks name, by id. */
+  campaigns?: ReadonlyMap<string, CampaignRecord>;
 }
 
 export const tierKey = (programId: string, partnerId: string): string =>
@@ -108,7 +126,13 @@ const ATTRIBUTABLE = new Set(['signup', 'activation', 'payment']);
  */
 export function deriveCustomer(input: DeriveCustomerInput): CustomerDerivation {
   const events = [...input.events].sort(compareEvents);
-  const touches = resolveTouches(events, input.clicks, input.codes);
+  const touches = resolveTouches(
+    input.customerId,
+    events,
+    input.clicks,
+    input.codes,
+    input.campaigns,
+  );
   const out: CustomerDerivation = { attributions: [], conversions: [], accruals: [] };
   const approved = (partnerId: string, at: number) =>
     approvedAt(input.partnerStatus, partnerId, at);
@@ -119,14 +143,16 @@ export function deriveCustomer(input: DeriveCustomerInput): CustomerDerivation {
 }
 
 function resolveTouches(
+  customerId: string,
   events: readonly TandemEvent[],
   clicks: ReadonlyMap<string, ClickRecord>,
   codes: ReadonlyMap<string, CodeRecord>,
+  campaigns: ReadonlyMap<string, CampaignRecord> | undefined,
 ): Touch[] {
   const seen = new Set<string>();
   const touches: Touch[] = [];
   const add = (t: Touch) => {
-    const k = `${t.kind}|${t.ref}|${t.at}`;
+    const k = `${t.kind}|${t.ref}|${t.at}|${t.partnerId}`;
     if (!seen.has(k)) {
       seen.add(k);
       touches.push(t);
@@ -144,7 +170,33 @@ function resolveTouches(
           at: c.occurredAt,
           ref: c.id,
           linkId: c.linkId,
+          ...(c.campaignId ? { campaignId: c.campaignId } : {}),
         });
+      }
+    }
+    if (e.type === 'campaign.touch' && e.campaignId) {
+      const c = campaigns?.get(e.campaignId);
+      // A touch counts while the campaign runs, inside its window, and never
+      // for a customer held out of it (they are the baseline lift is measured against).
+      if (
+        c?.running &&
+        e.occurredAt >= c.startsAt &&
+        e.occurredAt < c.endsAt &&
+        !isHeldOut(c.id, customerId, c.holdoutBps)
+      ) {
+        const partners =
+          e.touchPartnerId !== undefined
+            ? c.partnerIds.filter((p) => p === e.touchPartnerId)
+            : c.partnerIds;
+        for (const partnerId of partners)
+          add({
+            kind: 'campaign',
+            programId: c.programId,
+            partnerId,
+            at: e.occurredAt,
+            ref: c.code,
+            campaignId: c.id,
+          });
       }
     }
     for (const raw of [e.referralCode, e.coupon]) {
@@ -185,6 +237,8 @@ function deriveProgram(
 
   for (const e of events) {
     mergeCustomerFacts(facts, e);
+    // A campaign touch is evidence of influence, not an outcome: it attributes, it never earns.
+    if (e.type === 'campaign.touch') continue;
     if (e.type === 'payment') payments.set(`${e.source}\u001f${e.externalId}`, e);
     const version = versionInForce(program.versions, e.occurredAt);
     if (!attribution) {
@@ -195,6 +249,7 @@ function deriveProgram(
       );
       const choice = chooseTouch(eligible, program.id, e.occurredAt, version.terms);
       if (!choice) continue;
+      const credit = creditSplitAt(eligible, program.id, e.occurredAt, version.terms);
       attribution = {
         programId: program.id,
         customerId,
@@ -202,7 +257,20 @@ function deriveProgram(
         eventId: e.id,
         versionId: version.id,
         attributedAt: e.occurredAt,
-        reason: choice.reason,
+        reason: credit
+          ? {
+              ...choice.reason,
+              credit: {
+                split: credit.split,
+                shares: credit.shares.map((x) => ({
+                  partner_id: x.partnerId,
+                  percent: `${Number(x.percentBps) / 100}%`,
+                  why: x.why,
+                })),
+              },
+            }
+          : choice.reason,
+        ...(credit ? { credit } : {}),
       };
       out.attributions.push(attribution);
     }
@@ -231,7 +299,9 @@ function deriveProgram(
       continue;
     }
     // Nothing is earned while the partner is suspended, banned or not yet approved.
-    if (!version || !approved(attribution.partnerId, e.occurredAt)) continue;
+    // (A shared conversion checks each partner when it splits the reward.)
+    if (!version || (!attribution.credit && !approved(attribution.partnerId, e.occurredAt)))
+      continue;
     const eventFacts = { ...facts, ...eventFactsOf(e) };
     // The tier the partner held at this event's instant: promotion and
     // demotion take effect from their moment on, never backwards.
@@ -250,11 +320,18 @@ function deriveProgram(
         budgetMonth,
       });
       if (!accrual) continue;
-      out.accruals.push(accrual);
-      if (e.type === 'payment') {
-        const list = paid.get(e.id) ?? [];
-        list.push({ accrual, rule, payment: e, reversed: 0n });
-        paid.set(e.id, list);
+      // A shared conversion: one reward (priced for the partner who wins it
+      // alone), split between the partners who share it.
+      const parts = attribution.credit
+        ? splitAccrual(accrual, attribution.credit, approved)
+        : [accrual];
+      for (const part of parts) {
+        out.accruals.push(part);
+        if (e.type === 'payment') {
+          const list = paid.get(e.id) ?? [];
+          list.push({ accrual: part, rule, payment: e, reversed: 0n });
+          paid.set(e.id, list);
+        }
       }
     }
   }

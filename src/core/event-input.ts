@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  campaignChannels,
+  campaignCodeSchema,
+  channelOf,
+  normalizeCampaignCode,
+} from './campaign.js';
 import { type Currency, isCurrency } from './currency.js';
 import type { ErrorCode, Issue } from './errors.js';
 import {
@@ -65,6 +71,19 @@ export const eventInputSchema = z
     quantity: z
       .union([z.number().int().min(0).max(1e12), z.string().regex(/^\d{1,12}$/)])
       .optional(),
+    campaign: campaignCodeSchema.optional(),
+    utm: z
+      .object({
+        source: text(200).optional(),
+        medium: text(200).optional(),
+        campaign: text(200).optional(),
+        term: text(200).optional(),
+        content: text(200).optional(),
+      })
+      .strict()
+      .optional(),
+    channel: z.enum(campaignChannels).optional(),
+    partner_id: text(100).optional(),
     quality: z
       .object({ uptime: percentFigure.optional(), error_rate: percentFigure.optional() })
       .strict()
@@ -149,6 +168,8 @@ export function parseEventInput(raw: unknown, now: number): ParsedEvent {
   }
   const integrationProblem = checkIntegrationFields(input, type, amounts);
   if (integrationProblem) return integrationProblem;
+  const campaignProblem = checkCampaignFields(input, type);
+  if (campaignProblem) return campaignProblem;
   if (type === 'payment' && amounts.gross === undefined && amounts.revenue === undefined) {
     return fail('validation_failed', 'revenue', 'a payment needs revenue or gross');
   }
@@ -193,6 +214,14 @@ export function parseEventInput(raw: unknown, now: number): ParsedEvent {
     ...(input.milestone ? { milestone: input.milestone } : {}),
     ...(type === 'usage'
       ? { metric: input.metric ?? 'usage', quantity: BigInt(input.quantity ?? 1) }
+      : {}),
+    ...(type === 'campaign.touch'
+      ? {
+          campaignCode: normalizeCampaignCode(input.campaign ?? (input.utm?.campaign as string)),
+          channel: channelOf(input.channel, input.utm?.medium),
+          ...(input.utm ? { utm: input.utm } : {}),
+          ...(input.partner_id ? { touchPartnerId: input.partner_id } : {}),
+        }
       : {}),
     ...(input.quality
       ? {
@@ -255,6 +284,41 @@ function checkIntegrationFields(
     return only('quality', 'integration.quality');
   for (const f of ['click_id', 'referral_code', 'coupon'] as const)
     if (input[f] !== undefined) return only(f, 'customer');
+  return undefined;
+}
+
+/**
+ * Campaign touches name their campaign by code (`campaign`) or UTM
+ * (`utm.campaign`), may say through which channel and which of the
+ * campaign's partners delivered them, and carry nothing else of money or
+ * codes; no other event carries these fields.
+ */
+function checkCampaignFields(input: Input, type: EventType): ParsedEvent | undefined {
+  const fields = ['campaign', 'utm', 'channel', 'partner_id'] as const;
+  if (type !== 'campaign.touch') {
+    for (const f of fields)
+      if (input[f] !== undefined)
+        return fail('validation_failed', f, `only campaign.touch events carry ${f}`);
+    return undefined;
+  }
+  const code = input.campaign ?? input.utm?.campaign;
+  if (code === undefined)
+    return fail('validation_failed', 'campaign', "required: the campaign's code (or utm.campaign)");
+  if (input.campaign === undefined && !campaignCodeSchema.safeParse(code).success)
+    return fail(
+      'validation_failed',
+      'utm.campaign',
+      'must be a campaign code (2–40 letters, digits, - or _)',
+    );
+  if (
+    input.campaign !== undefined &&
+    input.utm?.campaign !== undefined &&
+    normalizeCampaignCode(input.utm.campaign) !== normalizeCampaignCode(input.campaign)
+  )
+    return fail('validation_failed', 'utm.campaign', 'names another campaign than campaign');
+  for (const f of ['click_id', 'referral_code', 'coupon', 'currency', 'gross', 'revenue'] as const)
+    if (input[f] !== undefined)
+      return fail('validation_failed', f, `campaign.touch events carry no ${f}`);
   return undefined;
 }
 

@@ -6,6 +6,7 @@ export const customerEventTypes = [
   'payment',
   'refund',
   'chargeback',
+  'campaign.touch',
 ] as const;
 /** Events about an integration: a milestone reached, usage by an install, a quality report. */
 export const integrationEventTypes = [
@@ -59,11 +60,19 @@ export interface TandemEvent {
   quantity?: bigint;
   /** Quality reports, in hundredths of a percent (exact). */
   quality?: { uptime?: number; errorRate?: number };
+  /** Campaign touches: the campaign's code as sent (normal form), and its id once resolved. */
+  campaignCode?: string;
+  campaignId?: string;
+  /** Campaign touches: the channel, the UTM parameters, and the partner who delivered it (else all the campaign's partners). */
+  channel?: string;
+  utm?: Partial<Record<'source' | 'medium' | 'campaign' | 'term' | 'content', string>>;
+  touchPartnerId?: string;
 }
 
 // At the same instant, an event's cause comes before its effect: a refund
 // stamped with its payment's time still finds the payment.
 const TYPE_RANK: Record<string, number> = {
+  'campaign.touch': -1,
   signup: 0,
   activation: 1,
   payment: 2,

@@ -19,14 +19,14 @@ describe('validateTerms', () => {
     expect(validateTerms(example).ok).toBe(true);
   });
 
-  it('fills defaults: last touch, 90 days, coupon > referral_code > click, hold 30 days', () => {
+  it('fills defaults: last touch, 90 days, coupon > referral_code > click > campaign, hold 30 days', () => {
     const r = validateTerms({ currency: 'EUR', rewards: [] });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.document.attribution).toEqual({
       model: 'last_touch',
       window_days: 90,
-      priority: ['coupon', 'referral_code', 'click'],
+      priority: ['coupon', 'referral_code', 'click', 'campaign'],
     });
     expect(r.document.hold_days).toBe(30);
   });
@@ -40,7 +40,7 @@ describe('validateTerms', () => {
     expect(r.ok && r.document.attribution).toEqual({
       model: 'first_touch',
       window_days: 90,
-      priority: ['coupon', 'referral_code', 'click'],
+      priority: ['coupon', 'referral_code', 'click', 'campaign'],
     });
   });
 
@@ -226,7 +226,7 @@ describe('compileTerms', () => {
     expect(t.attribution).toEqual({
       model: 'last_touch',
       windowDays: 90,
-      priority: ['coupon', 'referral_code', 'click'],
+      priority: ['coupon', 'referral_code', 'click', 'campaign'],
     });
     expect(t.holdDays).toBe(30);
     expect(t.capPerPartnerPerMonth).toBeUndefined();

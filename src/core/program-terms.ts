@@ -45,7 +45,7 @@ import {
  *   - { id: revenue-share, event: payment, percent: 20, of: revenue,
  *       duration: { months: 12, from: first_payment }, cap_per_customer: "500.00" }
  */
-export const touchKinds = ['coupon', 'referral_code', 'click'] as const;
+export const touchKinds = ['coupon', 'referral_code', 'click', 'campaign'] as const;
 export type TouchKind = (typeof touchKinds)[number];
 export const rewardEvents = ['signup', 'activation', 'payment'] as const;
 export type RewardEvent = (typeof rewardEvents)[number];
@@ -131,6 +131,55 @@ const benefitSchema = z
   })
   .strict();
 
+/**
+ * How a conversion's credit is split when several partners touched the
+ * customer (issue 6). Without it, one partner wins by `priority` and
+ * `model`. With it, every partner with a touch of a kind in `priority`
+ * within the window shares the reward: `first_touch` / `last_touch` (one
+ * winner across all kinds), `position` (`first`% and `last`% to the first
+ * and last partner, the rest equally between), or `shapley` (each partner's
+ * average added value, with touch strengths per kind as the chance that one
+ * such touch alone converts the customer).
+ */
+const creditSchema = z
+  .object({
+    split: z.enum(['first_touch', 'last_touch', 'position', 'shapley']),
+    first: z.number().min(0).max(100).optional(),
+    last: z.number().min(0).max(100).optional(),
+    strength: z
+      .object({
+        coupon: z.number().min(1).max(100).optional(),
+        referral_code: z.number().min(1).max(100).optional(),
+        click: z.number().min(1).max(100).optional(),
+        campaign: z.number().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((c) => c.split === 'position' || (c.first === undefined && c.last === undefined), {
+    message: 'first and last go with split: position',
+  })
+  .refine((c) => c.split === 'shapley' || c.strength === undefined, {
+    message: 'strength goes with split: shapley',
+  })
+  .refine((c) => (c.first ?? 40) + (c.last ?? 40) <= 100, {
+    message: 'first and last add up to at most 100',
+  });
+
+/** Default Shapley touch strengths, in percent: a code the customer typed says more than a click. */
+export const DEFAULT_TOUCH_STRENGTH: Record<TouchKind, number> = {
+  coupon: 60,
+  referral_code: 60,
+  click: 30,
+  campaign: 20,
+};
+
+export type CreditTerms =
+  | { split: 'first_touch' | 'last_touch' }
+  | { split: 'position'; first: number; last: number }
+  | { split: 'shapley'; strength: Record<TouchKind, number> };
+
 export const programTermsSchema = z
   .object({
     currency: z
@@ -144,13 +193,14 @@ export const programTermsSchema = z
           .array(z.enum(touchKinds))
           .min(1)
           .refine((p) => new Set(p).size === p.length, { message: 'must not repeat a kind' })
-          .default(['coupon', 'referral_code', 'click']),
+          .default(['coupon', 'referral_code', 'click', 'campaign']),
+        credit: creditSchema.optional(),
       })
       .strict()
       .default({
         model: 'last_touch',
         window_days: 90,
-        priority: ['coupon', 'referral_code', 'click'],
+        priority: ['coupon', 'referral_code', 'click', 'campaign'],
       }),
     hold_days: z.number().int().min(0).max(365).default(30),
     rewards: z.array(ruleSchema).max(100),
@@ -394,7 +444,13 @@ export interface Benefit {
 
 export interface ProgramTerms {
   currency: Currency;
-  attribution: { model: 'last_touch' | 'first_touch'; windowDays: number; priority: TouchKind[] };
+  attribution: {
+    model: 'last_touch' | 'first_touch';
+    windowDays: number;
+    priority: TouchKind[];
+    /** Undefined: one partner wins each conversion. */
+    credit: CreditTerms | undefined;
+  };
   holdDays: number;
   rewards: CompiledRule[];
   capPerPartnerPerMonth: bigint | undefined;
@@ -430,6 +486,15 @@ export function parseTerms(input: unknown): ProgramTermsDocument {
   return r.document;
 }
 
+function compileCredit(c: z.output<typeof creditSchema> | undefined): CreditTerms | undefined {
+  if (!c) return undefined;
+  if (c.split === 'position')
+    return { split: 'position', first: c.first ?? 40, last: c.last ?? 40 };
+  if (c.split === 'shapley')
+    return { split: 'shapley', strength: { ...DEFAULT_TOUCH_STRENGTH, ...c.strength } };
+  return { split: c.split };
+}
+
 /** Compiles a validated document into the form the evaluator uses. */
 export function compileTerms(doc: ProgramTermsDocument): ProgramTerms {
   const cur = doc.currency as Currency;
@@ -452,6 +517,7 @@ export function compileTerms(doc: ProgramTermsDocument): ProgramTerms {
       model: doc.attribution.model,
       windowDays: doc.attribution.window_days,
       priority: [...doc.attribution.priority],
+      credit: compileCredit(doc.attribution.credit),
     },
     holdDays: doc.hold_days,
     rewards: rules(doc.rewards),

@@ -12,7 +12,7 @@ import type { TandemEvent } from './event.js';
 import type { MetricConversion } from './metrics.js';
 import type { ProgramWithVersions } from './program-version.js';
 import { settleStagedUnit } from './settle-staged-unit.js';
-import type { ClickRecord, CodeRecord } from './touch.js';
+import type { CampaignRecord, ClickRecord, CodeRecord } from './touch.js';
 
 /** One customer (the derivation unit of stage 1) with all of its events, any order. */
 export interface CustomerEvents {
@@ -27,6 +27,8 @@ export interface ReplayBatch {
   clicks: ReadonlyMap<string, ClickRecord>;
   /** The codes they quote, by normalized code. */
   codes: ReadonlyMap<string, CodeRecord>;
+  /** The campaigns their campaign touches and campaign-link clicks name, by id. */
+  campaigns?: ReadonlyMap<string, CampaignRecord>;
   /**
    * Optional, the loader's promise: every customer whose first event is before this instant
    * is in this batch or an earlier one. Months that end by then are complete and are settled
@@ -157,6 +159,7 @@ export class Replay {
         events: c.events,
         clicks: batch.clicks,
         codes: batch.codes,
+        ...(batch.campaigns ? { campaigns: batch.campaigns } : {}),
         programs,
         ...(partnerStatus ? { partnerStatus } : {}),
         ...(partnerTiers ? { partnerTiers } : {}),

@@ -96,7 +96,7 @@ export function reverseRefund(
     const availableAt = Math.max(refund.occurredAt, original.availableAt);
     out.push({
       ...original,
-      key: `${refund.id}:${original.programId}:${original.ruleId}`,
+      key: `${refund.id}:${original.programId}:${original.ruleId}${original.split ? `:${original.split}` : ''}`,
       order: `${senderKey(refund)}\u001f${original.ruleId}`,
       kind: 'reversal',
       eventId: refund.id,

@@ -9,6 +9,8 @@ export interface Touch {
   /** The click id or the code. */
   ref: string;
   linkId?: string;
+  /** A campaign touch, or a click on a campaign's tracking link. */
+  campaignId?: string;
 }
 
 export interface ClickRecord {
@@ -18,6 +20,21 @@ export interface ClickRecord {
   partnerId: string;
   occurredAt: number;
   bot: boolean;
+  /** Set when the click came through a campaign's tracking link. */
+  campaignId?: string;
+}
+
+/** What attribution needs to know of a campaign whose touches a customer's events name. */
+export interface CampaignRecord {
+  id: string;
+  code: string;
+  programId: string;
+  partnerIds: readonly string[];
+  startsAt: number;
+  endsAt: number;
+  /** Approved or later, and neither rejected nor cancelled: its touches count. */
+  running: boolean;
+  holdoutBps: number;
 }
 
 export interface CodeRecord {

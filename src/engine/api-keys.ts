@@ -23,6 +23,8 @@ export const scopes = [
   'payouts:approve',
   'integrations:write',
   'credits:redeem',
+  'campaigns:write',
+  'mdf:approve',
 ] as const;
 export type Scope = (typeof scopes)[number];
 

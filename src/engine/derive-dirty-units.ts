@@ -155,10 +155,11 @@ async function deriveCustomers(
   customers: string[],
   programs: Awaited<ReturnType<typeof loadPrograms>>,
 ): Promise<Map<string, CustomerDerivation>> {
-  const { events, clicks, codes: codeRecords } = await loadCustomerInputs(tx, customers);
-  const partnerIds = new Set<string>(
-    [...clicks.values(), ...codeRecords.values()].map((x) => x.partnerId),
-  );
+  const { events, clicks, codes: codeRecords, campaigns } = await loadCustomerInputs(tx, customers);
+  const partnerIds = new Set<string>([
+    ...[...clicks.values(), ...codeRecords.values()].map((x) => x.partnerId),
+    ...[...campaigns.values()].flatMap((c) => c.partnerIds),
+  ]);
   const partnerStatus = await loadStatusHistory(tx, [...partnerIds]);
   const partnerTiers = await loadTierHistory(tx, { partnerIds: [...partnerIds] });
   const out = new Map<string, CustomerDerivation>();
@@ -170,6 +171,7 @@ async function deriveCustomers(
         events: events.get(customerId) ?? [],
         clicks,
         codes: codeRecords,
+        campaigns,
         programs,
         partnerStatus,
         partnerTiers,

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { customerUnit } from '../core/accrual.js';
+import { campaignUnit, customerUnit } from '../core/accrual.js';
 import { chunks, type Tx } from './transaction.js';
 
 // An already dirty unit keeps its first mark time: the worker drains units in
@@ -44,6 +44,27 @@ export function markCustomersWithEventsSince(tx: Tx, since: number, now: number)
   return markCustomersIn(
     tx,
     sql`SELECT customer_id FROM events WHERE occurred_at >= ${since}`,
+    now,
+  );
+}
+
+/**
+ * Marks campaigns for re-derivation after their plan or status changed: the
+ * campaign unit (its bonuses) and every customer it touched (whose credit
+ * can change).
+ */
+export async function markCampaignUnits(
+  tx: Tx,
+  campaignIds: readonly string[],
+  now: number,
+): Promise<void> {
+  if (campaignIds.length === 0) return;
+  await markDirty(tx, campaignIds.map(campaignUnit), now);
+  await markCustomersIn(
+    tx,
+    sql`SELECT customer_id FROM events WHERE campaign_id IN (${sql.join([...campaignIds])})
+      UNION SELECT e.customer_id FROM events e JOIN clicks k ON k.id = e.click_id
+      JOIN links l ON l.id = k.link_id WHERE l.campaign_id IN (${sql.join([...campaignIds])})`,
     now,
   );
 }

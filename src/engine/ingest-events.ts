@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type ErrorCode, type Issue, TandemError } from '../core/errors.js';
 import { canonicalEvent, type IncomingEvent, parseEventInput } from '../core/event-input.js';
 import { eventToRow } from '../store/event-rows.js';
+import { resolveCampaignTouches } from './campaign-touches.js';
 import type { Deps } from './deps.js';
 import { markDirty } from './dirty-units.js';
 import {
@@ -121,6 +122,15 @@ export async function ingestEvents(
           results[index] = { index, id: item?.event.externalId ?? null, status: 'rejected', error };
         }
         items = items.filter((i) => !check?.rejected.has(i.index));
+      }
+      const touches = items.filter((i) => i.event.type === 'campaign.touch');
+      if (touches.length) {
+        const refused = await resolveCampaignTouches(tx, touches);
+        for (const [index, error] of refused) {
+          const item = items.find((i) => i.index === index);
+          results[index] = { index, id: item?.event.externalId ?? null, status: 'rejected', error };
+        }
+        items = items.filter((i) => !refused.has(i.index));
       }
       // Insert first: the unique (source, id) index decides what is new. Only
       // the keys it refused are looked up, to tell duplicates from conflicts.

@@ -1,5 +1,6 @@
+import { RUNNING_STATUSES } from '../core/campaign.js';
 import type { TandemEvent } from '../core/event.js';
-import type { ClickRecord, CodeRecord } from '../core/touch.js';
+import type { CampaignRecord, ClickRecord, CodeRecord } from '../core/touch.js';
 import { eventFromRow } from '../store/event-rows.js';
 import { toBool, toNumber, toOptionalNumber } from '../store/values.js';
 import { chunks, type Db, type Tx } from './transaction.js';
@@ -14,6 +15,8 @@ export interface CustomerInputs {
   clicks: Map<string, ClickRecord>;
   /** By normalized code. */
   codes: Map<string, CodeRecord>;
+  /** The campaigns the events' touches and clicks name, by id. */
+  campaigns: Map<string, CampaignRecord>;
 }
 
 /**
@@ -31,6 +34,7 @@ export async function loadCustomerInputs(
   const events = new Map<string, TandemEvent[]>();
   const clickIds = new Set<string>();
   const codeIds = new Set<string>();
+  const campaignIds = new Set<string>();
   for (const part of chunks([...customerIds], size)) {
     const rows = await db
       .selectFrom('events')
@@ -47,16 +51,27 @@ export async function loadCustomerInputs(
       if (r.click_id) clickIds.add(r.click_id);
       if (r.referral_code) codeIds.add(r.referral_code);
       if (r.coupon) codeIds.add(r.coupon);
+      if (r.campaign_id) campaignIds.add(r.campaign_id);
     }
   }
   const clicks = new Map<string, ClickRecord>();
   for (const part of chunks([...clickIds], size)) {
     let q = db
       .selectFrom('clicks')
-      .select(['id', 'link_id', 'program_id', 'partner_id', 'occurred_at', 'bot'])
-      .where('id', 'in', part);
-    if (opts.programId) q = q.where('program_id', '=', opts.programId);
-    for (const c of await q.execute())
+      .leftJoin('links', 'links.id', 'clicks.link_id')
+      .select([
+        'clicks.id',
+        'clicks.link_id',
+        'clicks.program_id',
+        'clicks.partner_id',
+        'clicks.occurred_at',
+        'clicks.bot',
+        'links.campaign_id',
+      ])
+      .where('clicks.id', 'in', part);
+    if (opts.programId) q = q.where('clicks.program_id', '=', opts.programId);
+    for (const c of await q.execute()) {
+      if (c.campaign_id) campaignIds.add(c.campaign_id);
       clicks.set(c.id, {
         id: c.id,
         linkId: c.link_id,
@@ -64,7 +79,9 @@ export async function loadCustomerInputs(
         partnerId: c.partner_id,
         occurredAt: toNumber(c.occurred_at),
         bot: toBool(c.bot),
+        ...(c.campaign_id ? { campaignId: c.campaign_id } : {}),
       });
+    }
   }
   const codes = new Map<string, CodeRecord>();
   for (const part of chunks([...codeIds], size)) {
@@ -80,5 +97,37 @@ export async function loadCustomerInputs(
         disabledAt: toOptionalNumber(c.disabled_at),
       });
   }
-  return { events, clicks, codes };
+  return { events, clicks, codes, campaigns: await loadCampaignRecords(db, [...campaignIds]) };
+}
+
+/** Campaigns as attribution reads them, with their partners. */
+export async function loadCampaignRecords(
+  db: Db | Tx,
+  ids: readonly string[],
+): Promise<Map<string, CampaignRecord>> {
+  const out = new Map<string, CampaignRecord>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('campaigns')
+    .select(['id', 'code', 'program_id', 'starts_at', 'ends_at', 'status', 'holdout_bps'])
+    .where('id', 'in', [...ids])
+    .execute();
+  const members = await db
+    .selectFrom('campaign_partners')
+    .select(['campaign_id', 'partner_id'])
+    .where('campaign_id', 'in', [...ids])
+    .orderBy('partner_id')
+    .execute();
+  for (const r of rows)
+    out.set(r.id, {
+      id: r.id,
+      code: r.code,
+      programId: r.program_id,
+      partnerIds: members.filter((m) => m.campaign_id === r.id).map((m) => m.partner_id),
+      startsAt: toNumber(r.starts_at),
+      endsAt: toNumber(r.ends_at),
+      running: (RUNNING_STATUSES as readonly string[]).includes(r.status),
+      holdoutBps: Number(r.holdout_bps),
+    });
+  return out;
 }

@@ -79,10 +79,13 @@ export async function loadReplayInputs(db: Db, q: ReplayInputQuery): Promise<Rep
 }
 
 async function loadBatch(db: Db, programId: string, ids: string[]): Promise<ReplayBatch> {
-  const { events, clicks, codes } = await loadCustomerInputs(db, ids, { programId, chunk: 1000 });
+  const { events, clicks, codes, campaigns } = await loadCustomerInputs(db, ids, {
+    programId,
+    chunk: 1000,
+  });
   const customers: CustomerEvents[] = ids.map((customerId) => ({
     customerId,
     events: events.get(customerId) ?? [],
   }));
-  return { customers, clicks, codes };
+  return { customers, clicks, codes, campaigns };
 }

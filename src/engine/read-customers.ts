@@ -34,21 +34,75 @@ function view(r: {
   };
 }
 
-/** Customers attributed to a partner, most recent first. */
+/**
+ * Customers attributed to a partner, most recent first: those it won and
+ * those whose credit it shares. A partner sees its own share and why, never
+ * who else shares the customer or their touches.
+ */
 export async function listAttributedCustomers(
   deps: Deps,
   partnerId: string,
   limit: number,
 ): Promise<AttributionView[]> {
   await getPartner(deps, partnerId);
-  const rows = await deps.store.db
+  const db = deps.store.db;
+  const rows = await db
     .selectFrom('attributions')
     .selectAll()
-    .where('partner_id', '=', partnerId)
+    .where((eb) =>
+      eb.or([
+        eb('partner_id', '=', partnerId),
+        eb(
+          'customer_id',
+          'in',
+          eb
+            .selectFrom('attribution_shares')
+            .select('customer_id')
+            .where('partner_id', '=', partnerId),
+        ),
+      ]),
+    )
     .orderBy('attributed_at', 'desc')
     .limit(limit)
     .execute();
-  return rows.map(view);
+  const shares = rows.length
+    ? await db
+        .selectFrom('attribution_shares')
+        .selectAll()
+        .where('partner_id', '=', partnerId)
+        .where(
+          'customer_id',
+          'in',
+          rows.map((r) => r.customer_id),
+        )
+        .execute()
+    : [];
+  const shareOf = new Map(shares.map((x) => [`${x.program_id}|${x.customer_id}`, x]));
+  return rows.flatMap((r) => {
+    const v = view(r);
+    const reason = v.reason as { credit?: { split: string; shares: unknown[] } } & Record<
+      string,
+      unknown
+    >;
+    if (!reason.credit) return r.partner_id === partnerId ? [v] : [];
+    const own = shareOf.get(`${r.program_id}|${r.customer_id}`);
+    if (!own) return [];
+    const credit = {
+      split: reason.credit.split,
+      partners: reason.credit.shares.length,
+      your_percent: `${Number(own.percent_bps) / 100}%`,
+      why: own.why,
+    };
+    // The winner's touch is kept only for the partner whose touch it was.
+    const { credit: _all, touch, ...rest } = reason;
+    return [
+      {
+        ...v,
+        partner_id: partnerId,
+        reason: { ...rest, ...(r.partner_id === partnerId ? { touch } : {}), credit },
+      },
+    ];
+  });
 }
 
 /** A customer's attributions (one per program) with their reasons. Errors: `customer_not_found`. */

@@ -94,8 +94,10 @@ export async function replaceReadModels(
   for (const c of conversions)
     if (!haveConversion.has(`${c.eventId}|${c.programId}`)) changedEvents.add(c.eventId);
 
-  for (const part of chunks([...changedCustomers], 500))
+  for (const part of chunks([...changedCustomers], 500)) {
     await tx.deleteFrom('attributions').where('customer_id', 'in', part).execute();
+    await tx.deleteFrom('attribution_shares').where('customer_id', 'in', part).execute();
+  }
   for (const part of chunks([...changedEvents], 500))
     await tx.deleteFrom('conversions').where('event_id', 'in', part).execute();
   const newAttributions = attributions.filter((a) => changedCustomers.has(a.customerId));
@@ -115,6 +117,17 @@ export async function replaceReadModels(
       )
       .execute();
   }
+  const shares = newAttributions.flatMap((a) =>
+    (a.credit?.shares ?? []).map((x) => ({
+      program_id: a.programId,
+      customer_id: a.customerId,
+      partner_id: x.partnerId,
+      percent_bps: Number(x.percentBps),
+      why: x.why,
+    })),
+  );
+  for (const part of chunks(shares, 300))
+    await tx.insertInto('attribution_shares').values(part).execute();
   const newConversions = conversions.filter((c) => changedEvents.has(c.eventId));
   for (const c of newConversions)
     touched.push({ programId: c.programId, partnerId: c.partnerId, at: c.occurredAt });

@@ -19,6 +19,8 @@ export interface LinkView {
   destination: string;
   created_at: string;
   disabled_at: string | null;
+  /** Set on a campaign's tracking link. */
+  campaign_id?: string;
 }
 
 export interface CodeView {
@@ -90,6 +92,8 @@ export async function createLink(
     code?: string | undefined;
     utm?: Partial<Record<(typeof UTM)[number], string>> | undefined;
     enrolledOnly?: boolean | undefined;
+    /** A campaign's tracking link: its visits are touches of the campaign. */
+    campaignId?: string | undefined;
   },
   actor = 'system',
 ): Promise<LinkView> {
@@ -148,13 +152,14 @@ export async function createLink(
         destination,
         created_at: now,
         disabled_at: null,
+        ...(input.campaignId ? { campaign_id: input.campaignId } : {}),
       })
       .execute();
     await audit(deps, tx, {
       actor,
       action: 'link.created',
       subject: input.partnerId,
-      data: { link_id: id, code },
+      data: { link_id: id, code, ...(input.campaignId ? { campaign_id: input.campaignId } : {}) },
     });
     return {
       id,
@@ -164,6 +169,7 @@ export async function createLink(
       destination,
       created_at: toIso(now),
       disabled_at: null,
+      ...(input.campaignId ? { campaign_id: input.campaignId } : {}),
     };
   });
 }

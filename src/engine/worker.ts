@@ -1,4 +1,5 @@
 import { closeBonusPeriods } from './bonus-periods.js';
+import { advanceCampaigns } from './campaigns.js';
 import { claimScheduledRun } from './claim-scheduled-run.js';
 import { createDuePayoutRuns } from './create-due-payout-runs.js';
 import type { Deps } from './deps.js';
@@ -65,6 +66,10 @@ export function startWorker(
         if (!stopped && (await due('close_bonus_periods', 60_000))) {
           const r = await closeBonusPeriods(deps);
           if (r.closed.length) deps.log.info({ periods: r.closed }, 'bonus periods closed');
+        }
+        if (!stopped && (await due('advance_campaigns', 60_000))) {
+          const moved = await advanceCampaigns(deps);
+          if (moved) deps.log.info({ campaigns: moved }, 'campaigns moved with their windows');
         }
         if (!stopped && opts.payouts !== false && (await due('payouts', 60_000))) {
           const resumed = await resumePayouts(deps);

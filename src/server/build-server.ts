@@ -31,6 +31,7 @@ import { errorHandler, problem, sendProblem } from './problem.js';
 import { redirectRoute } from './redirect.js';
 import { backtestRoutes } from './routes/backtest.js';
 import { budgetRoutes } from './routes/budget.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { eventRoutes } from './routes/events.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { keyRoutes } from './routes/keys.js';
@@ -184,6 +185,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     payoutRunRoutes(v1);
     payoutRoutes(v1);
     integrationRoutes(v1);
+    campaignRoutes(v1);
     sandboxRoutes(v1, sandbox);
   });
 

@@ -14,6 +14,10 @@ interface EventBody {
   metric?: string;
   quantity?: string;
   quality?: { uptime?: number; errorRate?: number };
+  campaign?: string;
+  channel?: string;
+  utm?: TandemEvent['utm'];
+  partner_id?: string;
 }
 
 /**
@@ -22,7 +26,7 @@ interface EventBody {
  * sent in the body.
  */
 export function eventToRow(
-  e: IncomingEvent,
+  e: IncomingEvent & { campaignId?: string },
   id: string,
   receivedAt: number,
   contentHash: string,
@@ -36,6 +40,10 @@ export function eventToRow(
     ...(e.metric ? { metric: e.metric } : {}),
     ...(e.quantity !== undefined ? { quantity: e.quantity.toString() } : {}),
     ...(e.quality ? { quality: e.quality } : {}),
+    ...(e.campaignCode ? { campaign: e.campaignCode } : {}),
+    ...(e.channel ? { channel: e.channel } : {}),
+    ...(e.utm ? { utm: e.utm } : {}),
+    ...(e.touchPartnerId ? { partner_id: e.touchPartnerId } : {}),
   };
   return {
     id,
@@ -55,6 +63,7 @@ export function eventToRow(
     body: jsonIn(body),
     content_hash: contentHash,
     integration_id: e.integrationId ?? null,
+    campaign_id: e.campaignId ?? null,
   };
 }
 
@@ -81,5 +90,10 @@ export function eventFromRow(r: EventsTable): TandemEvent {
     ...(body.metric ? { metric: body.metric } : {}),
     ...(body.quantity !== undefined ? { quantity: BigInt(body.quantity) } : {}),
     ...(body.quality ? { quality: body.quality } : {}),
+    ...(body.campaign ? { campaignCode: body.campaign } : {}),
+    ...(r.campaign_id ? { campaignId: r.campaign_id } : {}),
+    ...(body.channel ? { channel: body.channel } : {}),
+    ...(body.utm ? { utm: body.utm } : {}),
+    ...(body.partner_id ? { touchPartnerId: body.partner_id } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { payouts } from './migrations/0003-payouts.js';
 import { integrations } from './migrations/0004-integrations.js';
 import { sandbox } from './migrations/0005-sandbox.js';
 import { integrationCategories } from './migrations/0006-integration-categories.js';
+import { coMarketing } from './migrations/0007-co-marketing.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -15,6 +16,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0004-integrations': integrations(store.dialect),
     '0005-sandbox': sandbox(store.dialect),
     '0006-integration-categories': integrationCategories(store.dialect),
+    '0007-co-marketing': coMarketing(store.dialect),
   };
 }
 

@@ -85,6 +85,8 @@ export interface LinksTable {
   destination: string;
   created_at: Int;
   disabled_at: Int | null;
+  /** A campaign's tracking link: its visits are campaign touches. */
+  campaign_id?: string | null;
 }
 export interface CodesTable {
   code: string;
@@ -125,6 +127,8 @@ export interface EventsTable {
   content_hash: string;
   /** Integration events (milestones, usage, quality) name their integration. */
   integration_id?: string | null;
+  /** Campaign touches name their campaign. */
+  campaign_id?: string | null;
 }
 export interface DirtyUnitsTable {
   unit: string;
@@ -280,6 +284,121 @@ export interface Schema {
   integration_submissions: IntegrationSubmissionsTable;
   credit_redemptions: CreditRedemptionsTable;
   integration_categories: IntegrationCategoriesTable;
+  campaigns: CampaignsTable;
+  campaign_partners: CampaignPartnersTable;
+  campaign_status_history: CampaignStatusHistoryTable;
+  campaign_reports: CampaignReportsTable;
+  mdf_pools: MdfPoolsTable;
+  mdf_requests: MdfRequestsTable;
+  calendar_feeds: CalendarFeedsTable;
+  attribution_shares: AttributionSharesTable;
+}
+
+export interface AttributionSharesTable {
+  program_id: string;
+  customer_id: string;
+  partner_id: string;
+  percent_bps: number;
+  why: string;
+}
+
+export interface CampaignsTable {
+  id: string;
+  program_id: string;
+  /** Normal form (upper case): what `campaign.touch` events and `utm.campaign` quote. */
+  code: string;
+  name: string;
+  goal: string | null;
+  channels: Json;
+  audience: string | null;
+  segment: string | null;
+  starts_at: Int;
+  ends_at: Int;
+  assets: Json;
+  expected_lift_bps: number | null;
+  targets: Json;
+  holdout_bps: number;
+  bonuses: Json;
+  currency: string;
+  cost: Int;
+  status: string;
+  proposed_by: string;
+  created_at: Int;
+  updated_at: Int;
+}
+export interface CampaignPartnersTable {
+  campaign_id: string;
+  partner_id: string;
+  role: string;
+  added_at: Int;
+}
+export interface CampaignStatusHistoryTable {
+  id: string;
+  campaign_id: string;
+  status: string;
+  at: Int;
+  actor: string;
+  note: string | null;
+}
+export interface CampaignReportsTable {
+  id: string;
+  campaign_id: string;
+  title: string;
+  body: string;
+  snapshot: Json;
+  published_by: string;
+  published_at: Int;
+}
+export interface MdfPoolsTable {
+  id: string;
+  program_id: string;
+  /** `YYYY-Qn`. */
+  quarter: string;
+  scope: string;
+  tier_id: string | null;
+  partner_id: string | null;
+  /** `program`, `tier:<id>` or `partner:<id>`: one pool per scope and quarter. */
+  scope_key: string;
+  currency: string;
+  amount: Int;
+  created_by: string;
+  created_at: Int;
+  updated_at: Int;
+}
+export interface MdfRequestsTable {
+  id: string;
+  pool_id: string;
+  campaign_id: string;
+  partner_id: string;
+  currency: string;
+  requested: Int;
+  approved: Int | null;
+  claimed: Int | null;
+  reimbursed: Int | null;
+  status: string;
+  description: string;
+  claim_deadline: Int | null;
+  proof: Json | null;
+  tx_id: string | null;
+  requested_by: string;
+  decided_by: string | null;
+  decided_at: Int | null;
+  decision_note: string | null;
+  claimed_at: Int | null;
+  claim_decided_by: string | null;
+  claim_decided_at: Int | null;
+  claim_note: string | null;
+  created_at: Int;
+  updated_at: Int;
+}
+export interface CalendarFeedsTable {
+  id: string;
+  /** NULL: the operator's feed. */
+  partner_id: string | null;
+  token_hash: string;
+  created_by: string;
+  created_at: Int;
+  revoked_at: Int | null;
 }
 
 export interface IntegrationsTable {

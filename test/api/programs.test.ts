@@ -231,7 +231,7 @@ describe(`programs over HTTP (${backend})`, () => {
       valid: true,
       terms: {
         hold_days: 30,
-        attribution: { priority: ['coupon', 'referral_code', 'click'] },
+        attribution: { priority: ['coupon', 'referral_code', 'click', 'campaign'] },
         rewards: [{ percent: 12.5 }],
       },
     });

@@ -38,6 +38,9 @@ const modeData = [
   'outbox_events.id',
   'integrations.id',
   'integration_submissions.id',
+  'campaigns.id',
+  'campaigns.code',
+  'campaigns.name',
 ];
 
 /**
@@ -59,6 +62,7 @@ const pathParams: Record<string, Fill> = {
   'integrations/{id}': (m) => m.first('integrations.id'),
   'integration-submissions/{id}': (m) => m.first('integration_submissions.id'),
   'api-keys/{keyId}': (m) => m.keyId,
+  'campaigns/{id}': (m) => m.first('campaigns.id'),
 };
 /** Query parameters: required ones must be here; optional ones here are tried filled as well. */
 const queryParams: Record<string, Fill> = {
@@ -124,6 +128,17 @@ describe(`sandbox isolation: every GET, both ways (${backend})`, () => {
     });
     const run = await admin('POST', '/v1/payout-runs', { program: 'ref', period: '2026-01' });
     expect(run.statusCode, run.body).toBe(201);
+    const campaign = (mode: Mode) => ({
+      program: 'ref',
+      code: `${mode}-camp`,
+      name: `${mode} only campaign`,
+      channels: ['email'],
+      starts_at: '2026-01-05T00:00:00Z',
+      ends_at: '2026-03-01T00:00:00Z',
+      partner_ids: [p0],
+    });
+    const liveCampaign = await admin('POST', '/v1/campaigns', campaign('live'));
+    expect(liveCampaign.statusCode, liveCampaign.body).toBe(201);
 
     // Test activity: its own code and link, a customer, derived in the sandbox.
     for (const [method, url, body] of [
@@ -161,6 +176,7 @@ describe(`sandbox isolation: every GET, both ways (${backend})`, () => {
           ],
         },
       ],
+      ['POST', '/v1/campaigns', campaign('test')],
     ] as const) {
       const r = await test(method, url, body);
       expect(r.statusCode, r.body).toBeLessThan(300);

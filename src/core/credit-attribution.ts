@@ -1,0 +1,199 @@
+import type { DesiredAccrual } from './accrual.js';
+import { partnerMonthUnit } from './accrual.js';
+import { CLOCK_SKEW_MS } from './attribution.js';
+import {
+  type CoalitionValue,
+  type SplitRule,
+  splitAmount,
+  splitCredit,
+  type TouchedPartner,
+} from './credit-split.js';
+import { formatAmount } from './money.js';
+import type { CreditTerms, ProgramTerms, TouchKind } from './program-terms.js';
+import { DAY_MS, monthKey } from './time.js';
+import type { Touch } from './touch.js';
+
+/**
+ * Fair credit in attribution (issue 6): which partners share a conversion
+ * under the program's `attribution.credit`, with what weight and why, and
+ * how each reward is split between them to the minor unit.
+ */
+
+/** One partner's share of a conversion, fixed when the customer is attributed. */
+export interface CreditShare {
+  partnerId: string;
+  weight: bigint;
+  /** Hundredths of a percent (display). */
+  percentBps: bigint;
+  why: string;
+}
+
+export interface CreditSplit {
+  split: CreditTerms['split'];
+  shares: CreditShare[];
+}
+
+/** Touches per partner that enter a Shapley coalition value (the latest ones): bounds the arithmetic. */
+export const MAX_TOUCHES_PER_PARTNER = 10;
+
+/**
+ * The partners who share a conversion at `at`: every approved partner with
+ * a touch of a kind in the program's priority, in the window. Undefined
+ * when the program splits no credit or one partner alone touched the
+ * customer (then the single-winner attribution stands unchanged).
+ */
+export function creditSplitAt(
+  touches: readonly Touch[],
+  programId: string,
+  at: number,
+  terms: ProgramTerms,
+): CreditSplit | undefined {
+  const credit = terms.attribution.credit;
+  if (!credit) return undefined;
+  const { windowDays, priority } = terms.attribution;
+  const earliest = at - windowDays * DAY_MS;
+  const eligible = touches.filter(
+    (t) =>
+      t.programId === programId &&
+      t.at <= at + CLOCK_SKEW_MS &&
+      t.at >= earliest &&
+      priority.includes(t.kind),
+  );
+  const byPartner = new Map<string, Touch[]>();
+  for (const t of eligible) {
+    const list = byPartner.get(t.partnerId) ?? [];
+    list.push(t);
+    byPartner.set(t.partnerId, list);
+  }
+  if (byPartner.size < 2) return undefined;
+  const partners: TouchedPartner[] = [...byPartner].map(([partnerId, list]) => ({
+    partnerId,
+    firstAt: Math.min(...list.map((t) => t.at)),
+    lastAt: Math.max(...list.map((t) => t.at)),
+  }));
+  const rule: SplitRule =
+    credit.split === 'position'
+      ? { kind: 'position', first: credit.first, last: credit.last }
+      : { kind: credit.split };
+  const v = credit.split === 'shapley' ? noisyOr(byPartner, credit.strength) : undefined;
+  // Weights, percentages and reasons do not depend on the amount: split a
+  // nominal 10,000 once, then each reward by the same weights.
+  const shares = splitCredit(10_000n, partners, rule, v).map((s) => ({
+    partnerId: s.partnerId,
+    weight: s.weight,
+    percentBps: s.percentBps,
+    why:
+      credit.split === 'shapley'
+        ? `${s.why}; your touches: ${describeTouches(byPartner.get(s.partnerId) ?? [], credit.strength)}`
+        : s.why,
+  }));
+  return { split: credit.split, shares };
+}
+
+/**
+ * The chance that the customer converts given the partners in a coalition,
+ * if each touch alone converts with its kind's strength and touches act
+ * independently (noisy-OR): 1 − Π (1 − strength). Partners overlap, so the
+ * value is not additive and Shapley shares the overlap fairly. Exact:
+ * scaled by the product of every denominator, in bigint.
+ */
+export function noisyOr(
+  byPartner: ReadonlyMap<string, readonly Touch[]>,
+  strength: Record<TouchKind, number>,
+): CoalitionValue {
+  const miss = new Map<string, { num: bigint; den: bigint }>();
+  let all = 1n;
+  for (const [partnerId, touches] of byPartner) {
+    const latest = [...touches].sort((a, b) => b.at - a.at).slice(0, MAX_TOUCHES_PER_PARTNER);
+    let num = 1n;
+    let den = 1n;
+    for (const t of latest) {
+      num *= BigInt(100 - Math.round(strength[t.kind]));
+      den *= 100n;
+    }
+    miss.set(partnerId, { num, den });
+    all *= den;
+  }
+  return (members) => {
+    let product = 1n;
+    for (const [partnerId, m] of miss) product *= members.has(partnerId) ? m.num : m.den;
+    return all - product;
+  };
+}
+
+function describeTouches(touches: readonly Touch[], strength: Record<TouchKind, number>): string {
+  const counts = new Map<TouchKind, number>();
+  for (const t of touches) counts.set(t.kind, (counts.get(t.kind) ?? 0) + 1);
+  return [...counts]
+    .map(
+      ([kind, n]) =>
+        `${n} ${kind.replace('_', ' ')}${n > 1 ? 's' : ''} (strength ${strength[kind]}% each)`,
+    )
+    .join(', ');
+}
+
+/**
+ * Splits one reward between the partners sharing the conversion: amounts by
+ * the shares' weights (summing exactly to the reward), each partner's part
+ * as its own accrual keyed by partner, with its share and reason in the
+ * trace. A partner not approved at the event earns nothing of its share.
+ * The trace names no other partner: each sees only its own share.
+ */
+export function splitAccrual(
+  accrual: DesiredAccrual,
+  credit: CreditSplit,
+  approved: (partnerId: string, at: number) => boolean,
+): DesiredAccrual[] {
+  const amounts = splitAmount(
+    accrual.amount,
+    credit.shares.map((s) => s.weight),
+  );
+  const cur = accrual.currency;
+  const out: DesiredAccrual[] = [];
+  credit.shares.forEach((s, i) => {
+    const amount = amounts[i] as bigint;
+    if (amount <= 0n || !approved(s.partnerId, accrual.occurredAt)) return;
+    const percent = formatBps(s.percentBps);
+    out.push({
+      ...accrual,
+      key: `${accrual.key}:${s.partnerId}`,
+      split: s.partnerId,
+      partnerId: s.partnerId,
+      amount,
+      unit:
+        accrual.partnerCap !== undefined
+          ? partnerMonthUnit(accrual.programId, s.partnerId, monthKey(accrual.occurredAt))
+          : accrual.unit,
+      trace: {
+        ...accrual.trace,
+        ...(accrual.trace.attribution
+          ? { attribution: { ...accrual.trace.attribution, partner_id: s.partnerId } }
+          : {}),
+        credit: {
+          split: credit.split,
+          partners: credit.shares.length,
+          your_percent: percent,
+          why: s.why,
+        },
+        inputs: {
+          ...accrual.trace.inputs,
+          conversion_reward: formatAmount(accrual.amount, cur),
+          your_share: percent,
+        },
+        steps: [
+          ...accrual.trace.steps,
+          `credit shared by ${credit.shares.length} partners (${credit.split.replace('_', ' ')}): your ${percent} of ${formatAmount(accrual.amount, cur)} = ${formatAmount(amount, cur)} ${cur} (the shares add up to the reward exactly)`,
+        ],
+      },
+    });
+  });
+  return out;
+}
+
+function formatBps(bps: bigint): string {
+  const whole = bps / 100n;
+  const frac = bps % 100n;
+  return frac === 0n
+    ? `${whole}%`
+    : `${whole}.${frac.toString().padStart(2, '0').replace(/0$/, '')}%`;
+}
