@@ -2,6 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { backtestCommand } from './backtest-command.js';
+import { campaignsCommands } from './campaigns-commands.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { commandContext } from './command-context.js';
 import { eventsCommands } from './events-commands.js';
@@ -57,6 +58,7 @@ Run "tandem <command> <subcommand> --help" for the options of each.`,
   tiersCommands(root, ctx);
   payoutsCommands(root, ctx);
   integrationsCommands(root, ctx);
+  campaignsCommands(root, ctx);
   backtestCommand(root, ctx);
   sandboxCommands(root, ctx);
   return root;

@@ -31,6 +31,7 @@ import { errorHandler, problem, sendProblem } from './problem.js';
 import { redirectRoute } from './redirect.js';
 import { backtestRoutes } from './routes/backtest.js';
 import { budgetRoutes } from './routes/budget.js';
+import { calendarFeedRoute, calendarRoutes } from './routes/calendar.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { eventRoutes } from './routes/events.js';
 import { integrationRoutes } from './routes/integrations.js';
@@ -135,6 +136,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
   changelogRoute(app);
   redirectRoute(app, tracker, { cookieDays: opts.cookieDays ?? 90 });
+  // The calendar feed: its token is the credential (no API key), on live data.
+  calendarFeedRoute(app, deps);
   // The API in its own encapsulated scope: its hooks (auth, input guard) cost
   // the redirect nothing.
   await app.register(async (v1) => {
@@ -186,6 +189,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     payoutRoutes(v1);
     integrationRoutes(v1);
     campaignRoutes(v1);
+    calendarRoutes(v1);
     sandboxRoutes(v1, sandbox);
   });
 
