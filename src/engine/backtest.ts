@@ -347,6 +347,9 @@ async function readLedgerCosts(
     .where('occurred_at', '<', period.to)
     // The replay derives referral (customer) units only: integration grants and usage are not in it.
     .where('unit', 'not like', 'i%:%')
+    // Nor are campaign bonuses and MDF reimbursements (co-marketing, not referral rules).
+    .where('unit', 'not like', 'cm:%')
+    .where('unit', 'not like', 'mdf:%')
     .groupBy(['partner_id', 'currency'])
     .execute();
   return rows.map((r) => ({

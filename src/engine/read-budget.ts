@@ -65,6 +65,7 @@ export async function readBudget(
       COALESCE(SUM(CASE WHEN available_at > ${now} THEN amount ELSE 0 END), 0) AS pending,
       COALESCE(SUM(CASE WHEN available_at <= ${now} THEN amount ELSE 0 END), 0) AS released
     FROM accrual_lines WHERE program_id = ${id} AND occurred_at >= ${start} AND occurred_at < ${end}
+      AND unit NOT LIKE 'mdf:%'
     GROUP BY currency ORDER BY currency`.execute(db);
   let spent = 0n;
   let committed = 0n;

@@ -334,7 +334,14 @@ function describe(
     const l = g.line;
     const on = `${l.eventType ?? 'event'} ${l.event}`;
     const customer = l.customerId ? ` (customer ${l.customerId})` : '';
-    const bonus = l.key.startsWith('bonus:') ? bonusLabel(l.key) : undefined;
+    // An MDF reimbursement says what it reimburses (its transaction's memo).
+    if (l.ruleId === 'mdf' && g.memo && l.kind === 'accrual')
+      return { type: 'accrual', description: g.memo, reference: l.id };
+    const bonus = l.key.startsWith('bonus:')
+      ? bonusLabel(l.key)
+      : l.key.startsWith('campaign-bonus:')
+        ? campaignBonusLabel(l.key)
+        : undefined;
     const what = bonus ?? `Rule ${l.ruleId} on ${on}${customer}`;
     if (clawbacks.has(l.id)) {
       const how =
@@ -396,6 +403,12 @@ function describe(
 function bonusLabel(key: string): string {
   const parts = key.split(':');
   return `Bonus ${parts[3] ?? key} for ${parts.slice(4).join(':')}`;
+}
+
+/** `campaign-bonus:<campaign>:<bonus>:<partner>` → "Campaign bonus <bonus> of <campaign>". */
+function campaignBonusLabel(key: string): string {
+  const parts = key.split(':');
+  return `Campaign bonus ${parts[2] ?? key} of campaign ${parts[1] ?? ''}`;
 }
 
 /** "+36.14" or "−33.33" (a true minus sign, as printed statements use). */

@@ -5,6 +5,7 @@ import { createDuePayoutRuns } from './create-due-payout-runs.js';
 import type { Deps } from './deps.js';
 import { deriveDirtyUnits, deriveIsolating } from './derive-dirty-units.js';
 import { evaluateTiers } from './evaluate-tiers.js';
+import { expireMdfApprovals } from './expire-mdf-approvals.js';
 import { releaseHolds } from './release-holds.js';
 import { resumePayouts } from './resume-payouts.js';
 
@@ -70,6 +71,10 @@ export function startWorker(
         if (!stopped && (await due('advance_campaigns', 60_000))) {
           const moved = await advanceCampaigns(deps);
           if (moved) deps.log.info({ campaigns: moved }, 'campaigns moved with their windows');
+        }
+        if (!stopped && (await due('expire_mdf_approvals', 60_000))) {
+          const r = await expireMdfApprovals(deps);
+          if (r.expired.length) deps.log.info({ requests: r.expired }, 'MDF approvals expired');
         }
         if (!stopped && opts.payouts !== false && (await due('payouts', 60_000))) {
           const resumed = await resumePayouts(deps);

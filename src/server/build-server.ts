@@ -36,6 +36,7 @@ import { campaignRoutes } from './routes/campaigns.js';
 import { eventRoutes } from './routes/events.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { keyRoutes } from './routes/keys.js';
+import { mdfRoutes } from './routes/mdf.js';
 import { partnerProgramRoutes } from './routes/partner-programs.js';
 import { partnerRoutes } from './routes/partners.js';
 import { payoutRunRoutes } from './routes/payout-runs.js';
@@ -190,6 +191,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     integrationRoutes(v1);
     campaignRoutes(v1);
     calendarRoutes(v1);
+    mdfRoutes(v1);
     sandboxRoutes(v1, sandbox);
   });
 

@@ -41,6 +41,8 @@ const modeData = [
   'campaigns.id',
   'campaigns.code',
   'campaigns.name',
+  'mdf_pools.id',
+  'mdf_requests.id',
 ];
 
 /**
@@ -63,6 +65,8 @@ const pathParams: Record<string, Fill> = {
   'integration-submissions/{id}': (m) => m.first('integration_submissions.id'),
   'api-keys/{keyId}': (m) => m.keyId,
   'campaigns/{id}': (m) => m.first('campaigns.id'),
+  'pools/{id}': (m) => m.first('mdf_pools.id'),
+  'requests/{id}': (m) => m.first('mdf_requests.id'),
 };
 /** Query parameters: required ones must be here; optional ones here are tried filled as well. */
 const queryParams: Record<string, Fill> = {
@@ -139,6 +143,8 @@ describe(`sandbox isolation: every GET, both ways (${backend})`, () => {
     });
     const liveCampaign = await admin('POST', '/v1/campaigns', campaign('live'));
     expect(liveCampaign.statusCode, liveCampaign.body).toBe(201);
+    const mdfPool = { program: 'ref', quarter: '2026-Q1', scope: 'program', amount: '5000.00' };
+    expect((await admin('POST', '/v1/mdf/pools', mdfPool)).statusCode).toBe(201);
 
     // Test activity: its own code and link, a customer, derived in the sandbox.
     for (const [method, url, body] of [
@@ -177,6 +183,11 @@ describe(`sandbox isolation: every GET, both ways (${backend})`, () => {
         },
       ],
       ['POST', '/v1/campaigns', campaign('test')],
+      [
+        'POST',
+        '/v1/mdf/pools',
+        { program: 'ref', quarter: '2026-Q1', scope: 'program', amount: '5000.00' },
+      ],
     ] as const) {
       const r = await test(method, url, body);
       expect(r.statusCode, r.body).toBeLessThan(300);
