@@ -19,7 +19,7 @@ import type { Deps } from './deps.js';
 import { markCampaignUnits } from './dirty-units.js';
 import { loadPrograms } from './load-programs.js';
 import { emitEvent } from './outbox.js';
-import { findPartner } from './partners.js';
+import { findPartner, requireEnrollment } from './partners.js';
 import { findProgram } from './programs.js';
 import { type Db, inTransaction, type Tx } from './transaction.js';
 
@@ -248,18 +248,7 @@ export async function createCampaign(
         id,
         program_id: program.id,
         code,
-        name: input.name,
-        goal: input.goal ?? null,
-        channels: jsonIn(input.channels),
-        audience: input.audience ?? null,
-        segment: input.segment ?? null,
-        starts_at: input.startsAt,
-        ends_at: input.endsAt,
-        assets: jsonIn(input.assets ?? []),
-        expected_lift_bps: input.expectedLiftBps ?? null,
-        targets: jsonIn(input.targets ?? {}),
-        holdout_bps: input.holdoutBps ?? 0,
-        bonuses: jsonIn(input.bonuses ?? []),
+        ...planColumns(input),
         currency,
         cost: fields.cost,
         status: 'proposed',
@@ -350,18 +339,7 @@ export async function updateCampaign(
     await tx
       .updateTable('campaigns')
       .set({
-        name: merged.name,
-        goal: merged.goal ?? null,
-        channels: jsonIn(merged.channels),
-        audience: merged.audience ?? null,
-        segment: merged.segment ?? null,
-        starts_at: merged.startsAt,
-        ends_at: merged.endsAt,
-        assets: jsonIn(merged.assets ?? []),
-        expected_lift_bps: merged.expectedLiftBps ?? null,
-        targets: jsonIn(merged.targets ?? {}),
-        holdout_bps: merged.holdoutBps ?? 0,
-        bonuses: jsonIn(merged.bonuses ?? []),
+        ...planColumns(merged),
         cost: fields.cost,
         updated_at: now,
       })
@@ -552,14 +530,7 @@ async function requireEnrolledPartner(tx: Tx, programId: string, partnerId: stri
       'partner_not_approved',
       `partner ${partner.id} is ${partner.status}; only approved partners run campaigns`,
     );
-  const enrolled = await tx
-    .selectFrom('enrollments')
-    .select('partner_id')
-    .where('program_id', '=', programId)
-    .where('partner_id', '=', partnerId)
-    .executeTakeFirst();
-  if (!enrolled)
-    throw new TandemError('not_enrolled', `partner ${partnerId} is not enrolled in the program`);
+  await requireEnrollment(tx, programId, partnerId);
 }
 
 /** The campaign's currency: the one asked for, else the program's terms' currency. */
@@ -580,6 +551,24 @@ async function campaignCurrency(
   return inForce.terms.currency;
 }
 
+/** The columns a campaign's plan fills, on creation and on change. */
+function planColumns(input: CampaignInput) {
+  return {
+    name: input.name,
+    goal: input.goal ?? null,
+    channels: jsonIn(input.channels),
+    audience: input.audience ?? null,
+    segment: input.segment ?? null,
+    starts_at: input.startsAt,
+    ends_at: input.endsAt,
+    assets: jsonIn(input.assets ?? []),
+    expected_lift_bps: input.expectedLiftBps ?? null,
+    targets: jsonIn(input.targets ?? {}),
+    holdout_bps: input.holdoutBps ?? 0,
+    bonuses: jsonIn(input.bonuses ?? []),
+  };
+}
+
 function checkFields(input: CampaignInput, currency: Currency): { cost: bigint } {
   if (!(input.endsAt > input.startsAt)) throw invalid('ends_at', 'must be after starts_at');
   if (input.channels.length === 0) throw invalid('channels', 'name at least one channel');
@@ -593,6 +582,22 @@ function checkFields(input: CampaignInput, currency: Currency): { cost: bigint }
         `${b.id} pays on incremental activations, which need a holdout (holdout_percent above 0)`,
       );
   }
+  // Bonus amounts are checked against the currency now, not when the campaign closes.
+  (input.bonuses ?? []).forEach((b, i) => {
+    const amounts: [string, string | undefined][] = [
+      ['per', b.per],
+      ['cap', b.cap],
+      ...(b.steps ?? []).map((s, j): [string, string] => [`steps[${j}].pays`, s.pays]),
+    ];
+    for (const [path, text] of amounts) {
+      if (text === undefined) continue;
+      try {
+        parseAmount(text, currency);
+      } catch (e) {
+        throw invalid(`bonuses[${i}].${path}`, (e as Error).message);
+      }
+    }
+  });
   try {
     return { cost: input.cost === undefined ? 0n : parseAmount(input.cost, currency) };
   } catch (e) {

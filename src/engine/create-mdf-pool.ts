@@ -9,7 +9,7 @@ import type { Deps } from './deps.js';
 import { loadPrograms } from './load-programs.js';
 import { invalid, type MdfPoolView, poolFromRow, readMdfPoolView } from './mdf-pools.js';
 import { emitEvent } from './outbox.js';
-import { findPartner } from './partners.js';
+import { findPartner, requireEnrollment } from './partners.js';
 import { findProgram } from './programs.js';
 import { inTransaction, type Tx } from './transaction.js';
 
@@ -116,12 +116,5 @@ export async function createMdfPool(
 
 async function requireEnrolled(tx: Tx, programId: string, partnerId: string): Promise<void> {
   await findPartner(tx, partnerId);
-  const enrolled = await tx
-    .selectFrom('enrollments')
-    .select('partner_id')
-    .where('program_id', '=', programId)
-    .where('partner_id', '=', partnerId)
-    .executeTakeFirst();
-  if (!enrolled)
-    throw new TandemError('not_enrolled', `partner ${partnerId} is not enrolled in the program`);
+  await requireEnrollment(tx, programId, partnerId);
 }

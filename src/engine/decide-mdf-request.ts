@@ -70,24 +70,30 @@ export async function approveMdfRequest(
 }
 
 /**
- * The operator turns a request down; nothing was committed.
- * Errors: `mdf_request_not_found`, `invalid_mdf_transition`.
+ * The operator turns a request down (nothing was committed) or a claim
+ * (nothing is paid and the approved funds return to the pool; a new
+ * request can be filed), with a note the partner reads.
+ * Errors: `mdf_request_not_found`, `invalid_mdf_transition`, `validation_failed` (no note).
  */
-export async function rejectMdfRequest(
+export async function rejectMdf(
   deps: Deps,
   id: string,
+  what: 'request' | 'claim',
   note: string,
   actor: string,
 ): Promise<MdfRequestView> {
   return inTransaction(deps, async (tx) => {
     const before = await findMdfRequest(tx, id);
-    if (!note.trim()) throw invalid('note', 'say why the request is rejected');
+    if (!note.trim()) throw invalid('note', `say why the ${what} is rejected`);
+    const now = deps.clock.now();
     const after = await moveMdfRequest(
       deps,
       tx,
       before,
-      'rejected',
-      { decided_by: actor, decided_at: deps.clock.now(), decision_note: note },
+      what === 'request' ? 'rejected' : 'claim_rejected',
+      what === 'request'
+        ? { decided_by: actor, decided_at: now, decision_note: note }
+        : { claim_decided_by: actor, claim_decided_at: now, claim_note: note },
       actor,
     );
     return mdfRequestView(after);

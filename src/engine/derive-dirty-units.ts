@@ -8,6 +8,7 @@ import { toBigInt, toNumber } from '../store/values.js';
 import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
 import { deriveBonusUnits, markBonusPeriods } from './bonus-periods.js';
 import type { Deps } from './deps.js';
+import { deriveCampaignUnits, markCampaignsOfCustomers } from './derive-campaigns.js';
 import { deriveIntegrationUnits } from './derive-integrations.js';
 import { loadCustomerInputs } from './load-derivation-inputs.js';
 import { loadStatusHistory, loadTierHistory } from './load-histories.js';
@@ -61,15 +62,23 @@ export async function deriveDirtyUnits(
     const claimIntegrations = await sql<{ unit: string }>`
       SELECT unit FROM dirty_units WHERE unit LIKE 'i%:%' AND marked_at <= ${now}${only}
       ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
-    const units = [...claimCustomers.rows, ...claimMonths.rows, ...claimIntegrations.rows].map(
-      (r) => r.unit,
-    );
+    // Campaign units wait until their window closes (parked with marked_at = ends_at).
+    const claimCampaigns = await sql<{ unit: string }>`
+      SELECT unit FROM dirty_units WHERE unit LIKE 'cm:%' AND marked_at <= ${now}${only}
+      ORDER BY marked_at, unit LIMIT ${limit}${lock}`.execute(tx);
+    const units = [
+      ...claimCustomers.rows,
+      ...claimMonths.rows,
+      ...claimIntegrations.rows,
+      ...claimCampaigns.rows,
+    ].map((r) => r.unit);
     if (units.length === 0) return { units: 0, lines: 0 };
 
     const customers = units.filter((u) => u.startsWith('c:')).map((u) => u.slice(2));
     const partnerMonths = units.filter((u) => u.startsWith('pm:') || u.startsWith('bm:'));
     const bonusUnits = units.filter((u) => u.startsWith('pb:'));
     const integrationUnits = units.filter((u) => u.startsWith('i:') || u.startsWith('iu:'));
+    const campaignUnits = units.filter((u) => u.startsWith('cm:'));
     const programs = await loadPrograms(tx);
     const byUnit = new Map<string, AccrualDelta[]>();
 
@@ -92,6 +101,8 @@ export async function deriveDirtyUnits(
       await markBonusPeriods(tx, programs, touched, now);
       await markMarginMonths(tx, programs, touched, now);
       await replaceCandidates(tx, customers, candidates, now);
+      // Late signups and activations re-evaluate the closed campaigns of these customers.
+      await markCampaignsOfCustomers(tx, customers, now);
     }
 
     if (partnerMonths.length) {
@@ -122,6 +133,15 @@ export async function deriveDirtyUnits(
       for (const u of integrationUnits)
         if (!parked.has(u))
           byUnit.set(u, diffAccruals(derived.desired.get(u) ?? [], posted.get(u) ?? []));
+    }
+
+    if (campaignUnits.length) {
+      const derived = await deriveCampaignUnits(tx, programs, campaignUnits, now);
+      const posted = await loadPosted(tx, campaignUnits);
+      // A campaign whose window is open earns nothing yet; a running one waits for its ends_at.
+      for (const [u, until] of derived.parked) parked.set(u, until);
+      for (const u of campaignUnits)
+        byUnit.set(u, diffAccruals(derived.desired.get(u) ?? [], posted.get(u) ?? []));
     }
 
     const lines = await postDeltas(deps, tx, byUnit, now);

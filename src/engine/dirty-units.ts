@@ -59,7 +59,14 @@ export async function markCampaignUnits(
   now: number,
 ): Promise<void> {
   if (campaignIds.length === 0) return;
-  await markDirty(tx, campaignIds.map(campaignUnit), now);
+  // The earlier mark wins: a campaign unit parked until its old end must come
+  // due now when its window was shortened.
+  const units = [...new Set(campaignIds.map(campaignUnit))].sort();
+  await sql`INSERT INTO dirty_units (unit, marked_at)
+    VALUES ${sql.join(units.map((unit) => sql`(${unit}, ${now})`))}
+    ON CONFLICT (unit) DO UPDATE SET marked_at = CASE
+      WHEN excluded.marked_at < dirty_units.marked_at THEN excluded.marked_at
+      ELSE dirty_units.marked_at END`.execute(tx);
   await markCustomersIn(
     tx,
     sql`SELECT customer_id FROM events WHERE campaign_id IN (${sql.join([...campaignIds])})

@@ -133,29 +133,3 @@ export async function approveMdfClaim(
     return mdfRequestView(after);
   });
 }
-
-/**
- * The operator turns a claim down: nothing is paid and the approved funds
- * return to the pool. Final (a new request can be filed).
- * Errors: `mdf_request_not_found`, `invalid_mdf_transition`.
- */
-export async function rejectMdfClaim(
-  deps: Deps,
-  id: string,
-  note: string,
-  actor: string,
-): Promise<MdfRequestView> {
-  return inTransaction(deps, async (tx) => {
-    const before = await findMdfRequest(tx, id);
-    if (!note.trim()) throw invalid('note', 'say why the claim is rejected');
-    const after = await moveMdfRequest(
-      deps,
-      tx,
-      before,
-      'claim_rejected',
-      { claim_decided_by: actor, claim_decided_at: deps.clock.now(), claim_note: note },
-      actor,
-    );
-    return mdfRequestView(after);
-  });
-}

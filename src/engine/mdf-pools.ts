@@ -15,6 +15,7 @@ import { toIso } from '../core/time.js';
 import type { MdfPoolsTable } from '../store/schema.js';
 import { toBigInt, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
+import { enrolledProgramIds } from './partners.js';
 import type { Db, Tx } from './transaction.js';
 
 /** A stored MDF pool with its amount as a bigint and its times as numbers. */
@@ -229,15 +230,7 @@ export async function listMdfPools(
   let pools = (await query.execute()).map(poolFromRow);
   if (q.eligibleFor) {
     const partnerId = q.eligibleFor;
-    const enrolled = new Set(
-      (
-        await db
-          .selectFrom('enrollments')
-          .select('program_id')
-          .where('partner_id', '=', partnerId)
-          .execute()
-      ).map((r) => r.program_id),
-    );
+    const enrolled = await enrolledProgramIds(db, partnerId);
     const tiers = new Map(
       (
         await db

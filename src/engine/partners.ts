@@ -298,3 +298,29 @@ function toView(
     updated_at: toIso(toNumber(row.updated_at)),
   };
 }
+
+/** That a partner is enrolled in a program. Errors: `not_enrolled`. */
+export async function requireEnrollment(
+  tx: Tx,
+  programId: string,
+  partnerId: string,
+): Promise<void> {
+  const enrolled = await tx
+    .selectFrom('enrollments')
+    .select('partner_id')
+    .where('program_id', '=', programId)
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirst();
+  if (!enrolled)
+    throw new TandemError('not_enrolled', `partner ${partnerId} is not enrolled in the program`);
+}
+
+/** The ids of the programs a partner is enrolled in. */
+export async function enrolledProgramIds(db: Db | Tx, partnerId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('enrollments')
+    .select('program_id')
+    .where('partner_id', '=', partnerId)
+    .execute();
+  return new Set(rows.map((r) => r.program_id));
+}

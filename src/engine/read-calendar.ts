@@ -9,7 +9,7 @@ import { TandemError } from '../core/errors.js';
 import { addDays, toIso } from '../core/time.js';
 import { loadCampaigns } from './campaigns.js';
 import { loadPrograms } from './load-programs.js';
-import { findPartner } from './partners.js';
+import { enrolledProgramIds, findPartner } from './partners.js';
 import { findProgram } from './programs.js';
 import type { Db, Tx } from './transaction.js';
 
@@ -76,12 +76,7 @@ export async function readCalendar(db: Db | Tx, q: CalendarRead): Promise<Calend
   let partner: { id: string; programIds: Set<string> } | undefined;
   if (q.partnerId !== undefined) {
     await findPartner(db, q.partnerId);
-    const enrolled = await db
-      .selectFrom('enrollments')
-      .select('program_id')
-      .where('partner_id', '=', q.partnerId)
-      .execute();
-    partner = { id: q.partnerId, programIds: new Set(enrolled.map((e) => e.program_id)) };
+    partner = { id: q.partnerId, programIds: await enrolledProgramIds(db, q.partnerId) };
   }
   let programId: string | undefined;
   if (q.program !== undefined) {

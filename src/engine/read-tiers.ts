@@ -10,7 +10,7 @@ import { measurer } from './evaluate-tiers.js';
 import { certifiedIntegrations } from './integrations.js';
 import { loadConversions } from './load-conversions.js';
 import { loadPrograms } from './load-programs.js';
-import { findPartner } from './partners.js';
+import { enrolledProgramIds, findPartner } from './partners.js';
 import { findProgram } from './programs.js';
 
 export interface RequirementProgress {
@@ -58,15 +58,7 @@ export async function readPartnerTiers(deps: Deps, partnerId: string): Promise<P
     .selectAll()
     .where('partner_id', '=', partnerId)
     .execute();
-  const enrolled = new Set(
-    (
-      await db
-        .selectFrom('enrollments')
-        .select('program_id')
-        .where('partner_id', '=', partnerId)
-        .execute()
-    ).map((r) => r.program_id),
-  );
+  const enrolled = await enrolledProgramIds(db, partnerId);
   const out: PartnerTierView[] = [];
   for (const program of programs) {
     const terms = versionInForce(program.versions, now)?.terms;

@@ -32,6 +32,7 @@ import { redirectRoute } from './redirect.js';
 import { backtestRoutes } from './routes/backtest.js';
 import { budgetRoutes } from './routes/budget.js';
 import { calendarFeedRoute, calendarRoutes } from './routes/calendar.js';
+import { campaignReportRoutes } from './routes/campaign-reports.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { eventRoutes } from './routes/events.js';
 import { integrationRoutes } from './routes/integrations.js';
@@ -190,8 +191,9 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     payoutRoutes(v1);
     integrationRoutes(v1);
     campaignRoutes(v1);
-    calendarRoutes(v1);
+    campaignReportRoutes(v1);
     mdfRoutes(v1);
+    calendarRoutes(v1);
     sandboxRoutes(v1, sandbox);
   });
 

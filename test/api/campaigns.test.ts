@@ -139,6 +139,18 @@ describe(`campaigns (${backend})`, () => {
       ],
       [
         'POST',
+        '/v1/campaigns',
+        campaignPlan({
+          partner_ids: [w.a],
+          bonuses: [
+            { id: 'target', metric: 'activations', steps: [{ at_least: 5, pays: '500.005' }] },
+          ],
+        }),
+        400,
+        'validation_failed',
+      ],
+      [
+        'POST',
         '/v1/events',
         { events: [touchEvent('NOSUCH', 'cus-1', '2026-02-10T00:00:00Z')] },
         207,
@@ -159,6 +171,32 @@ describe(`campaigns (${backend})`, () => {
     const forOther = await w.asA('POST', '/v1/campaigns', campaignPlan({ partner_ids: [w.b] }));
     expect(forOther.statusCode).toBe(403);
     expect(await rowCounts(s.t.store.db, TABLES)).toEqual(before);
+  });
+
+  it('a shortened window brings its bonus evaluation forward', async () => {
+    const bonuses = [{ id: 't', metric: 'activations', steps: [{ at_least: 1, pays: '10.00' }] }];
+    const c = (
+      await w.ops('POST', '/v1/campaigns', campaignPlan({ partner_ids: [w.a], bonuses }))
+    ).json();
+    await w.ops('POST', `/v1/campaigns/${c.id}/status`, { status: 'approved' });
+    await deriveAll(s.t);
+    const parkedUntil = async () =>
+      Number(
+        (
+          await s.t.store.db
+            .selectFrom('dirty_units')
+            .select('marked_at')
+            .where('unit', '=', `cm:${c.id}`)
+            .executeTakeFirst()
+        )?.marked_at,
+      );
+    expect(await parkedUntil()).toBe(Date.parse('2026-03-30T00:00:00Z'));
+    const shorter = await w.ops('PATCH', `/v1/campaigns/${c.id}`, {
+      ends_at: '2026-03-16T00:00:00Z',
+    });
+    expect(shorter.statusCode, shorter.body).toBe(200);
+    await deriveAll(s.t);
+    expect(await parkedUntil()).toBe(Date.parse('2026-03-16T00:00:00Z'));
   });
 
   it('stores campaign touches by code or UTM and gives a campaign tracking link its code as utm_campaign', async () => {

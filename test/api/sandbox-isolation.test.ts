@@ -65,6 +65,7 @@ const pathParams: Record<string, Fill> = {
   'integration-submissions/{id}': (m) => m.first('integration_submissions.id'),
   'api-keys/{keyId}': (m) => m.keyId,
   'campaigns/{id}': (m) => m.first('campaigns.id'),
+  'campaign-reports/{id}': (m) => m.first('campaign_reports.id'),
   'pools/{id}': (m) => m.first('mdf_pools.id'),
   'requests/{id}': (m) => m.first('mdf_requests.id'),
 };

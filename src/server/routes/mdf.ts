@@ -6,8 +6,8 @@ import { mdfStatuses } from '../../core/mdf.js';
 import { parseInstant } from '../../core/time.js';
 import type { Principal, Scope } from '../../engine/api-keys.js';
 import { createMdfRequest } from '../../engine/create-mdf-request.js';
-import { approveMdfRequest, rejectMdfRequest } from '../../engine/decide-mdf-request.js';
-import { approveMdfClaim, rejectMdfClaim, submitMdfClaim } from '../../engine/mdf-claims.js';
+import { approveMdfRequest, rejectMdf } from '../../engine/decide-mdf-request.js';
+import { approveMdfClaim, submitMdfClaim } from '../../engine/mdf-claims.js';
 import {
   findMdfRequest,
   listMdfRequests,
@@ -208,26 +208,6 @@ export function mdfRoutes(app: FastifyInstance) {
   );
 
   r.post(
-    '/v1/mdf/requests/:id/reject',
-    {
-      schema: {
-        tags: ['mdf'],
-        summary: 'Reject a request (mdf:approve)',
-        params: idParams,
-        body: z.object({ note }).strict(),
-      },
-    },
-    async (request, reply) => {
-      const p = principal(request);
-      requireScope(p, 'mdf:approve');
-      return idempotent(request.deps, request, reply, async () => ({
-        status: 200,
-        body: await rejectMdfRequest(request.deps, request.params.id, request.body.note, p.keyId),
-      }));
-    },
-  );
-
-  r.post(
     '/v1/mdf/requests/:id/withdraw',
     {
       schema: {
@@ -302,24 +282,27 @@ export function mdfRoutes(app: FastifyInstance) {
     },
   );
 
-  r.post(
-    '/v1/mdf/requests/:id/claim/reject',
-    {
-      schema: {
-        tags: ['mdf'],
-        summary:
-          'Reject a claim: nothing is paid and the approved funds return to the pool (mdf:approve)',
-        params: idParams,
-        body: z.object({ note }).strict(),
+  for (const [path, what, summary] of [
+    ['reject', 'request', 'Reject a request (mdf:approve)'],
+    [
+      'claim/reject',
+      'claim',
+      'Reject a claim: nothing is paid and the approved funds return to the pool (mdf:approve)',
+    ],
+  ] as const) {
+    r.post(
+      `/v1/mdf/requests/:id/${path}`,
+      {
+        schema: { tags: ['mdf'], summary, params: idParams, body: z.object({ note }).strict() },
       },
-    },
-    async (request, reply) => {
-      const p = principal(request);
-      requireScope(p, 'mdf:approve');
-      return idempotent(request.deps, request, reply, async () => ({
-        status: 200,
-        body: await rejectMdfClaim(request.deps, request.params.id, request.body.note, p.keyId),
-      }));
-    },
-  );
+      async (request, reply) => {
+        const p = principal(request);
+        requireScope(p, 'mdf:approve');
+        return idempotent(request.deps, request, reply, async () => ({
+          status: 200,
+          body: await rejectMdf(request.deps, request.params.id, what, request.body.note, p.keyId),
+        }));
+      },
+    );
+  }
 }
