@@ -9,6 +9,7 @@ import { changePartnerStatus, createPartner, type PartnerKind } from './partners
 import { createProgram, publishVersion } from './programs.js';
 import { type ClickInput, recordClicks } from './record-clicks.js';
 import { releaseAllDue } from './release-holds.js';
+import { seedDemoCampaigns } from './seed-demo-campaigns.js';
 import { seedDemoIntegrations } from './seed-demo-integrations.js';
 import { seedDemoPayouts } from './seed-demo-payouts.js';
 import { createCode, createLink } from './tracking.js';
@@ -448,9 +449,10 @@ export async function seedDemo(
     partners.map((p) => ({ id: p.id, email: p.email })),
   );
   const integrations = await seedDemoIntegrations(deps, partners, start);
+  const campaigns = await seedDemoCampaigns(deps, partners);
   return {
     partners: PARTNERS.length,
-    events: events.length + integrations.events,
+    events: events.length + integrations.events + campaigns.events,
     clicks: clicks.length,
   };
 }
