@@ -5,10 +5,11 @@ export interface AccrualTrace {
   program: { id: string; version_id: string; version: number };
   rule: { id: string; name?: string; event: string; pays: 'flat' | 'percent' };
   event: { id: string; external_id: string; type: string; occurred_at: string };
+  /** The winning touch is absent from the trace of a partner who only shares the conversion. */
   attribution?: {
     partner_id: string;
-    touch_kind: string;
-    touch_ref: string;
+    touch_kind?: string;
+    touch_ref?: string;
     attributed_at: string;
   };
   /** The partner's tier when the event happened, if the program has tiers. */

@@ -93,7 +93,9 @@ export const holdoutPercentSchema = z
   .number()
   .min(0)
   .max(MAX_HOLDOUT_BPS / 100, { message: `a holdout is at most ${MAX_HOLDOUT_BPS / 100}%` })
-  .refine((x) => Number.isInteger(x * 100), { message: 'at most two decimals' });
+  .refine((x) => Math.abs(x * 100 - Math.round(x * 100)) < 1e-6, {
+    message: 'at most two decimals',
+  });
 
 const amountText = z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, {
   message: 'must be a decimal amount such as "500.00"',

@@ -3,6 +3,7 @@ import { partnerMonthUnit } from './accrual.js';
 import { CLOCK_SKEW_MS } from './attribution.js';
 import {
   type CoalitionValue,
+  noisyOrShapley,
   type SplitRule,
   splitAmount,
   splitCredit,
@@ -74,11 +75,12 @@ export function creditSplitAt(
   const rule: SplitRule =
     credit.split === 'position'
       ? { kind: 'position', first: credit.first, last: credit.last }
-      : { kind: credit.split };
-  const v = credit.split === 'shapley' ? noisyOr(byPartner, credit.strength) : undefined;
+      : credit.split === 'shapley'
+        ? { kind: 'shapley', values: noisyOrValues(byPartner, credit.strength) }
+        : { kind: credit.split };
   // Weights, percentages and reasons do not depend on the amount: split a
   // nominal 10,000 once, then each reward by the same weights.
-  const shares = splitCredit(10_000n, partners, rule, v).map((s) => ({
+  const shares = splitCredit(10_000n, partners, rule).map((s) => ({
     partnerId: s.partnerId,
     weight: s.weight,
     percentBps: s.percentBps,
@@ -91,18 +93,14 @@ export function creditSplitAt(
 }
 
 /**
- * The chance that the customer converts given the partners in a coalition,
- * if each touch alone converts with its kind's strength and touches act
- * independently (noisy-OR): 1 − Π (1 − strength). Partners overlap, so the
- * value is not additive and Shapley shares the overlap fairly. Exact:
- * scaled by the product of every denominator, in bigint.
+ * Each partner's chance of not converting the customer alone: the product of
+ * (1 − strength) over its latest touches, exact (per cent, so den = 100^k).
  */
-export function noisyOr(
+function missChances(
   byPartner: ReadonlyMap<string, readonly Touch[]>,
   strength: Record<TouchKind, number>,
-): CoalitionValue {
-  const miss = new Map<string, { num: bigint; den: bigint }>();
-  let all = 1n;
+): Map<string, { num: bigint; den: bigint }> {
+  const out = new Map<string, { num: bigint; den: bigint }>();
   for (const [partnerId, touches] of byPartner) {
     const latest = [...touches].sort((a, b) => b.at - a.at).slice(0, MAX_TOUCHES_PER_PARTNER);
     let num = 1n;
@@ -111,14 +109,44 @@ export function noisyOr(
       num *= BigInt(100 - Math.round(strength[t.kind]));
       den *= 100n;
     }
-    miss.set(partnerId, { num, den });
-    all *= den;
+    out.set(partnerId, { num, den });
   }
+  return out;
+}
+
+/**
+ * The coalition value: the chance that the customer converts given the
+ * partners in a coalition, if each touch alone converts with its kind's
+ * strength and touches act independently (noisy-OR): 1 − Π (1 − strength).
+ * Partners overlap, so the value is not additive and Shapley shares the
+ * overlap fairly. Exact: scaled by the product of every denominator.
+ */
+export function noisyOr(
+  byPartner: ReadonlyMap<string, readonly Touch[]>,
+  strength: Record<TouchKind, number>,
+): CoalitionValue {
+  const miss = missChances(byPartner, strength);
+  let all = 1n;
+  for (const m of miss.values()) all *= m.den;
   return (members) => {
     let product = 1n;
     for (const [partnerId, m] of miss) product *= members.has(partnerId) ? m.num : m.den;
     return all - product;
   };
+}
+
+/**
+ * The partners' exact Shapley values under `noisyOr`, in closed form
+ * (`noisyOrShapley`): exact for any number of partners, in O(n³), where the
+ * general computation would sum over 2^n coalitions or sample.
+ */
+export function noisyOrValues(
+  byPartner: ReadonlyMap<string, readonly Touch[]>,
+  strength: Record<TouchKind, number>,
+): Map<string, bigint> {
+  const miss = [...missChances(byPartner, strength)];
+  const values = noisyOrShapley(miss.map(([, m]) => m));
+  return new Map(miss.map(([id], i) => [id, values[i] as bigint]));
 }
 
 function describeTouches(touches: readonly Touch[], strength: Record<TouchKind, number>): string {
@@ -154,20 +182,29 @@ export function splitAccrual(
     const amount = amounts[i] as bigint;
     if (amount <= 0n || !approved(s.partnerId, accrual.occurredAt)) return;
     const percent = formatBps(s.percentBps);
+    const winner = s.partnerId === accrual.partnerId;
+    const attribution = accrual.trace.attribution;
     out.push({
       ...accrual,
       key: `${accrual.key}:${s.partnerId}`,
+      ...(accrual.order !== undefined ? { order: `${accrual.order}\u001f${s.partnerId}` } : {}),
       split: s.partnerId,
       partnerId: s.partnerId,
       amount,
-      unit:
-        accrual.partnerCap !== undefined
-          ? partnerMonthUnit(accrual.programId, s.partnerId, monthKey(accrual.occurredAt))
-          : accrual.unit,
+      // A partner-month unit is the partner's own; a customer or program-month
+      // (budget) unit holds every partner's part, so the budget sees them all.
+      unit: accrual.unit.startsWith('pm:')
+        ? partnerMonthUnit(accrual.programId, s.partnerId, monthKey(accrual.occurredAt))
+        : accrual.unit,
       trace: {
         ...accrual.trace,
-        ...(accrual.trace.attribution
-          ? { attribution: { ...accrual.trace.attribution, partner_id: s.partnerId } }
+        // The winning touch (a code, a click id) is shown only to its own partner.
+        ...(attribution
+          ? {
+              attribution: winner
+                ? attribution
+                : { partner_id: s.partnerId, attributed_at: attribution.attributed_at },
+            }
           : {}),
         credit: {
           split: credit.split,

@@ -24,7 +24,11 @@ export type SplitRule =
   | { kind: 'last_touch' }
   /** Percent to the first and the last partner; the middle ones share the rest equally. */
   | { kind: 'position'; first: number; last: number }
-  | { kind: 'shapley' };
+  /**
+   * `values`: each partner's Shapley value when the caller computed it
+   * exactly in closed form (see `noisyOrShapley`); else it comes from `v`.
+   */
+  | { kind: 'shapley'; values?: ReadonlyMap<string, bigint> };
 
 export interface Share {
   partnerId: string;
@@ -158,9 +162,12 @@ export function splitCredit(
         ? 'you received 100% of this conversion because you were the only partner to touch the customer'
         : `you received ${pct} of this conversion because you were ${i === 0 ? 'the first' : i === n - 1 ? 'the last' : 'between the first and the last'} of ${n} partners to touch the customer, and the program gives ${n === 2 ? 'the first and the last equal shares' : `${rule.first}% to the first, ${rule.last}% to the last and the rest equally to those between`}`;
   } else {
-    if (!v) throw new RangeError('shapley needs a coalition value function');
-    const s = shapleyValues(ids, v);
-    const raw = ids.map((id) => s.num.get(id) as bigint);
+    const given = rule.values;
+    if (!given && !v) throw new RangeError('shapley needs a coalition value function');
+    const s = given
+      ? { num: given, exact: true, samples: 0 }
+      : shapleyValues(ids, v as CoalitionValue);
+    const raw = ids.map((id) => s.num.get(id) ?? 0n);
     weights = raw.map((x) => (x > 0n ? x : 0n));
     if (weights.every((w) => w === 0n)) weights = ids.map(() => 1n);
     why = (i, pct) =>
@@ -178,6 +185,42 @@ export function splitCredit(
       percentBps,
       why: why(i, formatPercent(percentBps)),
     };
+  });
+}
+
+/**
+ * Exact Shapley values, for any number of players, of the noisy-OR game
+ * v(S) = 1 − Π_{j∈S} q_j, where q_j = num/den is the chance that player j
+ * alone does not convert the customer. Closed form: player i adds
+ * (1 − q_i) Π_{j∈S} q_j to a coalition S, so
+ * φ_i = (1 − q_i) Σ_k k!(n−k−1)!/n! · e_k(q without i), with e_k the
+ * elementary symmetric polynomials — O(n³) bigint steps instead of 2^n
+ * coalitions. Returns integers proportional to the values (one common
+ * denominator, D·n!, left out), in the order given.
+ */
+export function noisyOrShapley(q: readonly { num: bigint; den: bigint }[]): bigint[] {
+  const n = q.length;
+  const fact = [1n];
+  for (let k = 1; k <= n; k++) fact.push((fact[k - 1] as bigint) * BigInt(k));
+  return q.map((qi, i) => {
+    // Coefficients of Π_{j≠i} (den_j + num_j x): coefficient k is e_k(q_{−i}) × Π_{j≠i} den_j.
+    let poly = [1n];
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const { num, den } = q[j] as { num: bigint; den: bigint };
+      const next = new Array<bigint>(poly.length + 1).fill(0n);
+      poly.forEach((c, k) => {
+        next[k] = (next[k] as bigint) + c * den;
+        next[k + 1] = (next[k + 1] as bigint) + c * num;
+      });
+      poly = next;
+    }
+    let sum = 0n;
+    poly.forEach((c, k) => {
+      sum += (fact[k] as bigint) * (fact[n - k - 1] as bigint) * c;
+    });
+    // Scaled to the common denominator Π_j den_j: (den_i − num_i) over den_i, times the rest.
+    return (qi.den - qi.num) * sum;
   });
 }
 

@@ -48,6 +48,9 @@ export function metricValue(
 }
 
 /** What one bonus pays for a metric value, with the words that say why (nothing: undefined). */
+/** The most one bonus line pays, in minor units (10^15): far beyond any real bonus, far within BIGINT. */
+export const LARGEST_BONUS = 10n ** 15n;
+
 function payOf(
   bonus: CampaignBonus,
   value: number,
@@ -70,7 +73,9 @@ function payOf(
   const per = parseAmount(bonus.per as string, currency);
   const raw = per * BigInt(value);
   const cap = bonus.cap === undefined ? undefined : parseAmount(bonus.cap, currency);
-  const amount = cap !== undefined && raw > cap ? cap : raw;
+  // A cap of its own, and never more than the largest amount a ledger line holds safely.
+  const limit = cap !== undefined && cap < LARGEST_BONUS ? cap : LARGEST_BONUS;
+  const amount = raw > limit ? limit : raw;
   if (amount === 0n) return undefined;
   return {
     amount,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DesiredAccrual } from './accrual.js';
+import { noisyOrShapley, shapleyValues } from './credit-split.js';
 import { deriveCustomer } from './derive-customer.js';
 import type { TandemEvent } from './event.js';
 import { isHeldOut } from './lift.js';
@@ -169,6 +170,47 @@ describe('campaign touches in attribution', () => {
   });
 });
 
+describe("campaign touches over a campaign's life", () => {
+  it('a touch of the whole campaign goes to its lead when one partner wins, whatever the ids', () => {
+    for (const partnerIds of [
+      ['ptn_Z', 'ptn_A'],
+      ['ptn_A', 'ptn_Z'],
+    ]) {
+      const d = derive(
+        'cus_lead',
+        [
+          ev('cus_lead', 'campaign.touch', hour(1), { campaignId: 'cmp_1' }),
+          ev('cus_lead', 'activation', hour(5)),
+        ],
+        { campaigns: [campaign({ partnerIds })] },
+      );
+      expect(d.accruals.map((a) => a.partnerId)).toEqual([partnerIds[0]]);
+    }
+  });
+
+  it('a campaign cancelled after it ran keeps the touches it made before', () => {
+    const c = campaign({ cancelledAt: hour(10) });
+    const before = derive(
+      'cus_c1',
+      [
+        ev('cus_c1', 'campaign.touch', hour(9), { campaignId: c.id }),
+        ev('cus_c1', 'activation', hour(20)),
+      ],
+      { campaigns: [c] },
+    );
+    expect(before.accruals).toHaveLength(1);
+    const after = derive(
+      'cus_c2',
+      [
+        ev('cus_c2', 'campaign.touch', hour(10), { campaignId: c.id }),
+        ev('cus_c2', 'activation', hour(20)),
+      ],
+      { campaigns: [c] },
+    );
+    expect(after.accruals).toEqual([]);
+  });
+});
+
 describe('credit split between partners', () => {
   it('Shapley over a click (30%) and a coupon (60%): 21/72 and 51/72 of the reward, summing exactly', () => {
     const d = derive(
@@ -322,5 +364,53 @@ describe('credit split between partners', () => {
       ),
       { numRuns: 200, seed: 6 },
     );
+  });
+});
+
+describe('Shapley of the noisy-OR game in closed form', () => {
+  it('equals the sum over every coalition, for any strengths (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 3 }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (partners) => {
+          const q = partners.map((strengths) => ({
+            num: strengths.reduce((p, s) => p * BigInt(100 - s), 1n),
+            den: 100n ** BigInt(strengths.length),
+          }));
+          const ids = q.map((_, i) => `p${i}`);
+          let all = 1n;
+          for (const x of q) all *= x.den;
+          const v = (members: ReadonlySet<string>) =>
+            all - q.reduce((p, x, i) => p * (members.has(`p${i}`) ? x.num : x.den), 1n);
+          const exact = shapleyValues(ids, v);
+          const closed = noisyOrShapley(q);
+          // Both exact: v is scaled by D and the sum by n!, exactly the closed form's scale D·n!.
+          ids.forEach((id, i) => {
+            expect(closed[i]).toBe(exact.num.get(id));
+          });
+        },
+      ),
+      { numRuns: 200, seed: 8 },
+    );
+  });
+
+  it('splits a conversion between 50 campaign partners exactly and equally, without sampling', () => {
+    const partnerIds = Array.from({ length: 50 }, (_, i) => `ptn_${String(i).padStart(2, '0')}`);
+    const d = derive(
+      'cus_50',
+      [
+        ev('cus_50', 'campaign.touch', hour(1), { campaignId: 'cmp_1' }),
+        ev('cus_50', 'activation', hour(5)),
+      ],
+      { credit: { split: 'shapley' }, campaigns: [campaign({ partnerIds })] },
+    );
+    const amounts = Object.values(byPartner(d.accruals));
+    expect(amounts).toHaveLength(50);
+    expect(amounts.reduce((a, b) => a + b, 0n)).toBe(5000n);
+    expect(new Set(amounts)).toEqual(new Set([100n]));
+    expect(d.accruals[0]?.trace.credit?.why).not.toContain('sampled');
   });
 });

@@ -181,14 +181,15 @@ function resolveTouches(
       if (
         c?.running &&
         e.occurredAt >= c.startsAt &&
-        e.occurredAt < c.endsAt &&
+        e.occurredAt < Math.min(c.endsAt, c.cancelledAt ?? c.endsAt) &&
         !isHeldOut(c.id, customerId, c.holdoutBps)
       ) {
+        // The lead comes first in `partnerIds`.
         const partners =
           e.touchPartnerId !== undefined
             ? c.partnerIds.filter((p) => p === e.touchPartnerId)
             : c.partnerIds;
-        for (const partnerId of partners)
+        partners.forEach((partnerId, i) =>
           add({
             kind: 'campaign',
             programId: c.programId,
@@ -196,7 +197,9 @@ function resolveTouches(
             at: e.occurredAt,
             ref: c.code,
             campaignId: c.id,
-          });
+            ...(e.touchPartnerId === undefined && i > 0 ? { member: true } : {}),
+          }),
+        );
       }
     }
     for (const raw of [e.referralCode, e.coupon]) {
@@ -247,7 +250,13 @@ function deriveProgram(
       const eligible = touches.filter(
         (t) => approved(t.partnerId, t.at) && approved(t.partnerId, e.occurredAt),
       );
-      const choice = chooseTouch(eligible, program.id, e.occurredAt, version.terms);
+      // A touch the whole campaign delivered goes to its lead when one partner wins.
+      const choice = chooseTouch(
+        eligible.filter((t) => !t.member),
+        program.id,
+        e.occurredAt,
+        version.terms,
+      );
       if (!choice) continue;
       const credit = creditSplitAt(eligible, program.id, e.occurredAt, version.terms);
       attribution = {

@@ -11,6 +11,11 @@ export interface Touch {
   linkId?: string;
   /** A campaign touch, or a click on a campaign's tracking link. */
   campaignId?: string;
+  /**
+   * A campaign touch that named no partner, given to a partner other than the
+   * campaign's lead: it shares credit, but a single winner is the lead.
+   */
+  member?: boolean;
 }
 
 export interface ClickRecord {
@@ -32,8 +37,10 @@ export interface CampaignRecord {
   partnerIds: readonly string[];
   startsAt: number;
   endsAt: number;
-  /** Approved or later, and neither rejected nor cancelled: its touches count. */
+  /** Approved at some point (and not rejected): its touches count, from its window's start. */
   running: boolean;
+  /** When it was cancelled, if it was: touches from then on do not count; earlier ones keep theirs. */
+  cancelledAt?: number;
   holdoutBps: number;
 }
 

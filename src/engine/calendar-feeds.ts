@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { TandemError } from '../core/errors.js';
 import { renderCalendarFeed } from '../core/icalendar.js';
 import { addDays, toIso } from '../core/time.js';
@@ -60,17 +61,13 @@ export async function createCalendarFeed(
   actor: string,
 ): Promise<{ feed: CalendarFeedView; token: string; rotated: string[] }> {
   return inTransaction(deps, async (tx) => {
-    if (input.partnerId !== null) {
-      await findPartner(tx, input.partnerId);
-      // Serializes rotations of one partner's feed on PostgreSQL (SQLite has one writer).
-      if (deps.store.dialect === 'postgres')
-        await tx
-          .selectFrom('partners')
-          .select('id')
-          .where('id', '=', input.partnerId)
-          .forUpdate()
-          .execute();
-    }
+    if (input.partnerId !== null) await findPartner(tx, input.partnerId);
+    // Serializes rotations of one owner's feed on PostgreSQL (SQLite has one
+    // writer), so two at once never leave two live URLs.
+    if (deps.store.dialect === 'postgres')
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`calendar_feed:${input.partnerId ?? 'operator'}`}))`.execute(
+        tx,
+      );
     const now = deps.clock.now();
     const rotated = (
       await ofOwner(tx, input.partnerId).set({ revoked_at: now }).returning('id').execute()

@@ -50,11 +50,14 @@ export async function publishCampaignReport(
       });
     const now = deps.clock.now();
     const c = await findCampaign(tx, before.id);
+    // Published to every partner: no partner's figures, and not who ran it by id.
     const {
       partners: _all,
       partner: _own,
-      ...snapshot
+      campaign: { partners: _ids, ...campaign },
+      ...rest
     } = await readCampaignReport(tx, c, null, now);
+    const snapshot = { ...rest, campaign };
     const id = deps.ids.next('crp');
     await tx
       .insertInto('campaign_reports')

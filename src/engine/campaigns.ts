@@ -11,7 +11,7 @@ import { type Currency, isCurrency } from '../core/currency.js';
 import { TandemError } from '../core/errors.js';
 import { formatAmount, parseAmount } from '../core/money.js';
 import { versionInForce } from '../core/program-version.js';
-import { toIso } from '../core/time.js';
+import { DAY_MS, toIso } from '../core/time.js';
 import type { CampaignsTable } from '../store/schema.js';
 import { jsonIn, jsonOut, toBigInt, toNumber } from '../store/values.js';
 import { audit } from './audit.js';
@@ -296,9 +296,17 @@ export async function updateCampaign(
   idOrCode: string,
   patch: Partial<Omit<CampaignInput, 'program' | 'code'>>,
   actor: string,
+  opts: { onlyWhile?: CampaignStatus } = {},
 ): Promise<CampaignView> {
   return inTransaction(deps, async (tx) => {
     const before = await findCampaign(tx, idOrCode);
+    // A partner changes its proposal only while it is one: checked here, in the
+    // transaction, so an approval landing meanwhile is not overtaken.
+    if (opts.onlyWhile && before.status !== opts.onlyWhile)
+      throw new TandemError(
+        'campaign_locked',
+        `campaign ${before.code} is ${before.status}; only the operator changes it now`,
+      );
     const open = before.status === 'proposed' || before.status === 'approved';
     const lateFields = new Set(['cost', 'assets', 'audience', 'goal']);
     const changed = Object.entries(patch)
@@ -336,7 +344,7 @@ export async function updateCampaign(
     };
     const fields = checkFields(merged, before.currency);
     const now = deps.clock.now();
-    await tx
+    const updated = await tx
       .updateTable('campaigns')
       .set({
         ...planColumns(merged),
@@ -344,7 +352,14 @@ export async function updateCampaign(
         updated_at: now,
       })
       .where('id', '=', before.id)
-      .execute();
+      // Conditional on the status read: a plan is never changed past the lock.
+      .where('status', '=', before.status)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1)
+      throw new TandemError(
+        'campaign_locked',
+        `campaign ${before.code} changed status meanwhile; read it again`,
+      );
     if (patch.partnerIds) {
       const ids = [...new Set(patch.partnerIds)];
       if (ids.length === 0) throw invalid('partners', 'a campaign has at least one partner');
@@ -386,10 +401,16 @@ export async function changeCampaignStatus(
   to: CampaignStatus,
   actor: string,
   note?: string | undefined,
-  opts: { tx?: Tx } = {},
+  opts: { tx?: Tx; onlyFrom?: CampaignStatus } = {},
 ): Promise<CampaignView> {
   const run = async (tx: Tx) => {
     const before = await findCampaign(tx, idOrCode);
+    if (opts.onlyFrom && before.status !== opts.onlyFrom)
+      throw new TandemError(
+        'invalid_campaign_transition',
+        `campaign ${before.code} is ${before.status}, not ${opts.onlyFrom}: only the operator moves it now`,
+        { status: before.status, next_statuses: [] },
+      );
     if (!canTransition(before.status, to)) {
       const next = nextStatuses(before.status);
       throw new TandemError(
@@ -551,6 +572,11 @@ async function campaignCurrency(
   return inForce.terms.currency;
 }
 
+/** The longest campaign window. */
+export const MAX_WINDOW_DAYS = 366;
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
 /** The columns a campaign's plan fills, on creation and on change. */
 function planColumns(input: CampaignInput) {
   return {
@@ -571,6 +597,11 @@ function planColumns(input: CampaignInput) {
 
 function checkFields(input: CampaignInput, currency: Currency): { cost: bigint } {
   if (!(input.endsAt > input.startsAt)) throw invalid('ends_at', 'must be after starts_at');
+  // Bounded: a campaign is a season, not an era (and calendars list its weeks).
+  if (input.startsAt < EARLIEST || input.endsAt > LATEST)
+    throw invalid('starts_at', 'must be between 2000-01-01 and 2100-01-01');
+  if (input.endsAt - input.startsAt > MAX_WINDOW_DAYS * DAY_MS)
+    throw invalid('ends_at', `a campaign runs at most ${MAX_WINDOW_DAYS} days`);
   if (input.channels.length === 0) throw invalid('channels', 'name at least one channel');
   const ids = new Set<string>();
   for (const b of input.bonuses ?? []) {

@@ -114,10 +114,24 @@ export async function loadCampaignRecords(
     .execute();
   const members = await db
     .selectFrom('campaign_partners')
-    .select(['campaign_id', 'partner_id'])
+    .select(['campaign_id', 'partner_id', 'role'])
     .where('campaign_id', 'in', [...ids])
     .orderBy('partner_id')
     .execute();
+  // The lead first: a touch of the whole campaign is the lead's when one partner wins.
+  members.sort((a, b) => (a.role === b.role ? 0 : a.role === 'lead' ? -1 : 1));
+  const history = await db
+    .selectFrom('campaign_status_history')
+    .select(['campaign_id', 'status', 'at'])
+    .where('campaign_id', 'in', [...ids])
+    .where('status', 'in', ['approved', 'cancelled'])
+    .execute();
+  const approved = new Set(
+    history.filter((h) => h.status === 'approved').map((h) => h.campaign_id),
+  );
+  const cancelledAt = new Map(
+    history.filter((h) => h.status === 'cancelled').map((h) => [h.campaign_id, toNumber(h.at)]),
+  );
   for (const r of rows)
     out.set(r.id, {
       id: r.id,
@@ -126,7 +140,11 @@ export async function loadCampaignRecords(
       partnerIds: members.filter((m) => m.campaign_id === r.id).map((m) => m.partner_id),
       startsAt: toNumber(r.starts_at),
       endsAt: toNumber(r.ends_at),
-      running: (RUNNING_STATUSES as readonly string[]).includes(r.status),
+      // A campaign cancelled after approval keeps the touches it had made.
+      running:
+        (RUNNING_STATUSES as readonly string[]).includes(r.status) ||
+        (r.status === 'cancelled' && approved.has(r.id)),
+      ...(cancelledAt.has(r.id) ? { cancelledAt: cancelledAt.get(r.id) as number } : {}),
       holdoutBps: Number(r.holdout_bps),
     });
   return out;

@@ -1,5 +1,6 @@
 import type { AccrualTrace } from '../core/accrual.js';
 import type { Currency } from '../core/currency.js';
+import { TandemError } from '../core/errors.js';
 import { accrualEntries, isBalanced } from '../core/ledger.js';
 import { formatAmount } from '../core/money.js';
 import { versionInForce } from '../core/program-version.js';
@@ -51,7 +52,11 @@ export async function postMdfReimbursement(
   const version =
     versionInForce(program?.versions ?? [], r.now) ??
     [...(program?.versions ?? [])].sort((a, b) => a.number - b.number)[0];
-  if (!version) throw new Error(`program ${r.programId} has no version to post under`);
+  if (!version)
+    throw new TandemError(
+      'no_terms_in_force',
+      `program ${r.programId} has no terms yet: publish a version before reimbursing`,
+    );
   const fmt = (v: bigint) => formatAmount(v, r.currency);
   const at = toIso(r.now);
   const trace: AccrualTrace & { label: string; mdf: Record<string, string> } = {

@@ -439,9 +439,16 @@ describe(`shared calendar and iCalendar feeds (${backend})`, () => {
     const opsFeed = await newFeed(w.ops);
     const testKey = (await createApiKey(s.t, { name: 'test ops', scopes: ['read'], mode: 'test' }))
       .key;
+    const readOnly = apiClient(
+      s,
+      (await createApiKey(s.t, { name: 'analyst', scopes: ['read'] })).key,
+    );
     const tables = ['calendar_feeds', 'audit_log', 'outbox_events'];
     const before = await rowCounts(s.t.store.db, tables);
     const cases: [Client, 'GET' | 'POST' | 'DELETE', string, unknown, number, string][] = [
+      // A read-only key neither rotates nor revokes the team's feed.
+      [readOnly, 'POST', '/v1/calendar/feeds', undefined, 403, 'forbidden'],
+      [readOnly, 'DELETE', `/v1/calendar/feeds/${opsFeed.id}`, undefined, 403, 'forbidden'],
       [w.asB, 'POST', '/v1/calendar/feeds', { partner_id: w.a }, 404, 'partner_not_found'],
       [w.ops, 'POST', '/v1/calendar/feeds', { partner_id: w.a }, 403, 'forbidden'],
       [w.api, 'POST', '/v1/calendar/feeds', { partner_id: 'prt_nobody' }, 404, 'partner_not_found'],

@@ -36,13 +36,22 @@ describe(`campaigns (${backend})`, () => {
       (await w.asA('POST', `/v1/campaigns/${c.id}/status`, { status: 'approved' })).statusCode,
     ).toBe(403);
     expect((await w.asB('GET', `/v1/campaigns/${c.id}`)).statusCode).toBe(404);
-    // The operator adds partner B and approves.
+    // The operator adds partner B and approves; the partner's proposal is then the operator's.
+
     const patched = await w.ops('PATCH', `/v1/campaigns/${c.id}`, { partner_ids: [w.a, w.b] });
     expect(patched.json().partners).toEqual([
       { partner_id: w.a, role: 'lead' },
       { partner_id: w.b, role: 'member' },
     ]);
-    for (const status of ['approved', 'live', 'completed', 'reported']) {
+    await w.ops('POST', `/v1/campaigns/${c.id}/status`, { status: 'approved' });
+    const late = await w.asA('PATCH', `/v1/campaigns/${c.id}`, { holdout_percent: 50 });
+    expect([late.statusCode, late.json().code]).toEqual([409, 'campaign_locked']);
+    const withdraw = await w.asA('POST', `/v1/campaigns/${c.id}/status`, { status: 'cancelled' });
+    expect([withdraw.statusCode, withdraw.json().code]).toEqual([
+      409,
+      'invalid_campaign_transition',
+    ]);
+    for (const status of ['live', 'completed', 'reported']) {
       const r = await w.ops('POST', `/v1/campaigns/SPRING26/status`, {
         status,
         note: `to ${status}`,
@@ -110,6 +119,20 @@ describe(`campaigns (${backend})`, () => {
         'POST',
         '/v1/campaigns',
         campaignPlan({ partner_ids: [w.a], channels: ['billboard'] }),
+        400,
+        'validation_failed',
+      ],
+      [
+        'POST',
+        '/v1/campaigns',
+        campaignPlan({ partner_ids: [w.a], ends_at: '2027-04-01T00:00:00Z' }),
+        400,
+        'validation_failed',
+      ],
+      [
+        'POST',
+        '/v1/campaigns',
+        campaignPlan({ partner_ids: [w.a], starts_at: '1900-01-01T00:00:00Z' }),
         400,
         'validation_failed',
       ],
@@ -314,5 +337,72 @@ describe(`credit shared between partners through the API (${backend})`, () => {
         .map((x: { partner_id: string }) => x.partner_id)
         .sort(),
     ).toEqual([w.a, w.b, w.c].sort());
+  });
+});
+
+describe(`shared credit under a budget and partner caps (${backend})`, () => {
+  let s: Server;
+  let w: Awaited<ReturnType<typeof campaignWorld>>;
+  beforeEach(async () => {
+    s = await testServer({ now: '2026-03-20T00:00:00Z' });
+    w = await campaignWorld(s, {
+      currency: 'USD',
+      hold_days: 0,
+      attribution: { window_days: 30, credit: { split: 'position' } },
+      caps: { per_partner_per_month: '100.00' },
+      budget: { monthly: '100.00', when_exhausted: 'stop' },
+      rewards: [{ id: 'act', event: 'activation', flat: '80.00' }],
+    });
+  });
+  afterEach(async () => s.close());
+
+  it("never pays more than the budget, whoever shares the conversions, and a partner's cap once", async () => {
+    for (const [partner, kind, code] of [
+      [w.a, 'referral_code', 'AAA1'],
+      [w.b, 'coupon', 'BBB1'],
+      [w.c, 'coupon', 'CCC1'],
+    ] as const)
+      await w.api('POST', `/v1/partners/${partner}/codes`, { program: 'co', kind, code });
+    const events = [];
+    for (let i = 0; i < 5; i++) {
+      const customer = { id: `shared-${i}` };
+      events.push(
+        {
+          id: `s${i}`,
+          type: 'signup',
+          occurred_at: `2026-03-0${i + 1}T10:00:00Z`,
+          customer,
+          referral_code: 'AAA1',
+          coupon: 'BBB1',
+        },
+        { id: `a${i}`, type: 'activation', occurred_at: `2026-03-0${i + 1}T11:00:00Z`, customer },
+      );
+    }
+    for (let i = 5; i < 8; i++) {
+      const customer = { id: `alone-${i}` };
+      events.push(
+        {
+          id: `s${i}`,
+          type: 'signup',
+          occurred_at: `2026-03-1${i}T10:00:00Z`,
+          customer,
+          coupon: 'CCC1',
+        },
+        { id: `a${i}`, type: 'activation', occurred_at: `2026-03-1${i}T11:00:00Z`, customer },
+      );
+    }
+    expect((await w.ops('POST', '/v1/events', { events })).json().accepted).toBe(16);
+    await deriveAll(s.t);
+    const lines = await s.t.store.db
+      .selectFrom('accrual_lines')
+      .select(['partner_id', 'unit', 'amount'])
+      .execute();
+    const total = lines.reduce((sum, l) => sum + Number(l.amount), 0);
+    const perPartner = (p: string) =>
+      lines.filter((l) => l.partner_id === p).reduce((x, l) => x + Number(l.amount), 0);
+    expect(total).toBe(10_000);
+    for (const p of [w.a, w.b, w.c]) expect(perPartner(p)).toBeLessThanOrEqual(10_000);
+    // Every part of a shared conversion is settled in the program-month, where the budget is.
+    expect(new Set(lines.map((l) => l.unit.split(':')[0]))).toEqual(new Set(['bm']));
   });
 });

@@ -30,9 +30,10 @@ const partnerNotFound = (id: string) => new TandemError('partner_not_found', `no
 const publicBase = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
 /**
- * Who may manage a feed: a partner its own; the operator its own feed with
- * `read` and a partner's with `partners:write`. Another partner's feed
- * answers 404.
+ * Who may revoke a feed: a partner its own; an operator the operator's feed
+ * with `campaigns:write` (the team shares it: a read-only key must not cut
+ * the others off) and a partner's with `partners:write`. Another partner's
+ * feed answers 404.
  */
 function requireFeedAccess(p: Principal, feedPartnerId: string | null, feedId: string) {
   if (p.partnerId !== null) {
@@ -40,7 +41,7 @@ function requireFeedAccess(p: Principal, feedPartnerId: string | null, feedId: s
       throw new TandemError('calendar_feed_not_found', `no calendar feed ${feedId}`);
     return;
   }
-  requireScope(p, feedPartnerId === null ? 'read' : 'partners:write');
+  requireScope(p, feedPartnerId === null ? 'campaigns:write' : 'partners:write');
 }
 
 /** The shared calendar (JSON) and the management of its iCalendar feeds. */
@@ -107,7 +108,8 @@ export function calendarRoutes(app: FastifyInstance) {
         if (asked !== undefined && asked !== p.partnerId) throw partnerNotFound(asked);
         partnerId = p.partnerId;
       } else {
-        requireScope(p, asked === undefined ? 'read' : 'partners:write');
+        // Creating a feed rotates the previous one away: not for read-only keys.
+        requireScope(p, asked === undefined ? 'campaigns:write' : 'partners:write');
         partnerId = asked ?? null;
       }
       // Not replayable with an Idempotency-Key on purpose: a stored answer would

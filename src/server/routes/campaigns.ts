@@ -212,15 +212,16 @@ export function campaignRoutes(app: FastifyInstance) {
       const p = principal(request);
       const c = await visibleCampaign(request, request.params.id);
       if (p.partnerId !== null) {
-        if (c.status !== 'proposed')
-          throw new TandemError(
-            'campaign_locked',
-            `campaign ${c.code} is ${c.status}; only the operator changes it now`,
-          );
         if (request.body.partner_ids)
           throw new TandemError('forbidden', "only the operator changes a campaign's partners");
       } else requireScope(p, 'campaigns:write');
-      return updateCampaign(request.deps, c.id, toInput(request.body), p.keyId);
+      return updateCampaign(
+        request.deps,
+        c.id,
+        toInput(request.body),
+        p.keyId,
+        p.partnerId !== null ? { onlyWhile: 'proposed' } : {},
+      );
     },
   );
 
@@ -244,7 +245,7 @@ export function campaignRoutes(app: FastifyInstance) {
       const p = principal(request);
       const c = await visibleCampaign(request, request.params.id);
       if (p.partnerId !== null) {
-        if (!(c.status === 'proposed' && request.body.status === 'cancelled'))
+        if (request.body.status !== 'cancelled')
           throw new TandemError(
             'forbidden',
             'a partner can only withdraw (cancel) its own proposal; the operator moves campaigns',
@@ -256,6 +257,8 @@ export function campaignRoutes(app: FastifyInstance) {
         request.body.status,
         p.keyId,
         request.body.note,
+        // A partner withdraws only a proposal: checked in the transaction.
+        p.partnerId !== null ? { onlyFrom: 'proposed' } : {},
       );
     },
   );
