@@ -76,32 +76,25 @@ export async function deriveCampaignUnits(
 /**
  * After customers were derived: marks the units of the campaigns their
  * events touched (their `campaign.touch` events and the campaign links of
- * the clicks they quote), so a late signup or activation re-evaluates a
- * closed campaign and the ledger gets the difference. A campaign still
- * running is marked for its `ends_at` (it is evaluated then); campaigns
- * without bonuses are not marked. The earlier mark wins: a unit parked for
- * an `ends_at` that has since moved earlier comes due at the new one. One
- * indexed statement per 500 customers.
+ * the clicks they quote, as derivation read them), so a late signup or
+ * activation re-evaluates a closed campaign and the ledger gets the
+ * difference. A campaign still running is marked for its `ends_at` (it is
+ * evaluated then); campaigns without bonuses are not marked. The earlier
+ * mark wins: a unit parked for an `ends_at` that has since moved earlier
+ * comes due at the new one. Customers without campaigns cost nothing.
  */
-export async function markCampaignsOfCustomers(
+export async function markCampaigns(
   tx: Tx,
-  customers: readonly string[],
+  campaignIds: readonly string[],
   now: number,
 ): Promise<void> {
-  for (const part of chunks(customers, 500)) {
-    const ids = sql.join(part);
+  for (const part of chunks([...campaignIds].sort(), 500)) {
     await sql`
       INSERT INTO dirty_units (unit, marked_at)
       SELECT CAST(${'cm:'} AS TEXT) || c.id,
         CASE WHEN c.ends_at <= CAST(${now} AS BIGINT) THEN CAST(${now} AS BIGINT) ELSE c.ends_at END
       FROM campaigns c
-      WHERE CAST(c.bonuses AS TEXT) <> '[]' AND c.id IN (
-        SELECT e.campaign_id FROM events e
-        WHERE e.customer_id IN (${ids}) AND e.campaign_id IS NOT NULL
-        UNION
-        SELECT l.campaign_id FROM events e JOIN clicks k ON k.id = e.click_id
-        JOIN links l ON l.id = k.link_id
-        WHERE e.customer_id IN (${ids}) AND l.campaign_id IS NOT NULL)
+      WHERE CAST(c.bonuses AS TEXT) <> '[]' AND c.id IN (${sql.join(part)})
       ON CONFLICT (unit) DO UPDATE SET marked_at = CASE
         WHEN excluded.marked_at < dirty_units.marked_at THEN excluded.marked_at
         ELSE dirty_units.marked_at END`.execute(tx);

@@ -8,7 +8,7 @@ import { toBigInt, toNumber } from '../store/values.js';
 import { attachTraces, loadCandidates, replaceCandidates } from './accrual-candidates.js';
 import { deriveBonusUnits, markBonusPeriods } from './bonus-periods.js';
 import type { Deps } from './deps.js';
-import { deriveCampaignUnits, markCampaignsOfCustomers } from './derive-campaigns.js';
+import { deriveCampaignUnits, markCampaigns } from './derive-campaigns.js';
 import { deriveIntegrationUnits } from './derive-integrations.js';
 import { loadCustomerInputs } from './load-derivation-inputs.js';
 import { loadStatusHistory, loadTierHistory } from './load-histories.js';
@@ -83,7 +83,7 @@ export async function deriveDirtyUnits(
     const byUnit = new Map<string, AccrualDelta[]>();
 
     if (customers.length) {
-      const derived = await deriveCustomers(tx, customers, programs);
+      const { derived, campaignIds } = await deriveCustomers(tx, customers, programs);
       const direct = new Map<string, DesiredAccrual[]>();
       const candidates: DesiredAccrual[] = [];
       for (const d of derived.values()) {
@@ -102,7 +102,7 @@ export async function deriveDirtyUnits(
       await markMarginMonths(tx, programs, touched, now);
       await replaceCandidates(tx, customers, candidates, now);
       // Late signups and activations re-evaluate the closed campaigns of these customers.
-      await markCampaignsOfCustomers(tx, customers, now);
+      await markCampaigns(tx, campaignIds, now);
     }
 
     if (partnerMonths.length) {
@@ -174,7 +174,7 @@ async function deriveCustomers(
   tx: Tx,
   customers: string[],
   programs: Awaited<ReturnType<typeof loadPrograms>>,
-): Promise<Map<string, CustomerDerivation>> {
+): Promise<{ derived: Map<string, CustomerDerivation>; campaignIds: string[] }> {
   const { events, clicks, codes: codeRecords, campaigns } = await loadCustomerInputs(tx, customers);
   const partnerIds = new Set<string>([
     ...[...clicks.values(), ...codeRecords.values()].map((x) => x.partnerId),
@@ -198,7 +198,8 @@ async function deriveCustomers(
       }),
     );
   }
-  return out;
+  // The campaigns their touches and campaign links name (read with their events).
+  return { derived: out, campaignIds: [...campaigns.keys()] };
 }
 
 /** The net of posted lines per accrual identity, per unit. */
