@@ -69,5 +69,10 @@ describe(`tandem campaigns (${backend})`, () => {
     expect(show.out).toContain('next: live, cancelled');
     const history = await tandem('campaigns', 'history', 'spring');
     expect(history.out).toMatch(/approved\s+\S+\s+budget agreed/);
+    const report = await tandem('campaigns', 'report', 'spring');
+    expect(report.code, report.err).toBe(0);
+    expect(report.out).toContain('Spring webinar (SPRING): approved, window still open');
+    expect(report.out).toContain('audience 0: 0 exposed, 0 held out');
+    expect(report.out).toMatch(/cost: 0\.00 USD \(campaign 0\.00, MDF 0\.00\)/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { campaignStatuses } from '../core/campaign.js';
 import type { CampaignView } from '../engine/campaigns.js';
+import type { CampaignReport } from '../engine/read-campaign-report.js';
 import { printable } from './cli-io.js';
 import type { CommandContext } from './command-context.js';
 import { textTable } from './text-table.js';
@@ -82,6 +83,42 @@ export function campaignsCommands(root: Command, ctx: CommandContext): void {
         textTable([
           ['AT', 'STATUS', 'BY', 'NOTE'],
           ...r.body.data.map((h) => [h.at, h.status, h.actor, h.note ?? '-'].map(printable)),
+        ]),
+      );
+    });
+  campaigns
+    .command('report')
+    .description('results: targets, channels, lift with its 95% interval, cost, MDF, bonuses')
+    .argument('<campaign>')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const r = (await ctx.client(cmd).get<CampaignReport>(`/v1/campaigns/${enc(id)}/report`)).body;
+      const cur = r.currency;
+      const t = r.plan.targets;
+      const target = (x: { target: unknown; actual: unknown }) =>
+        x.target === null ? `${x.actual}` : `${x.actual} of ${x.target}`;
+      const lines = [
+        `${printable(r.campaign.name)} (${r.campaign.code}): ${r.campaign.status}${r.window_closed ? '' : ', window still open'}`,
+        `audience ${r.audience.customers}: ${r.audience.exposed} exposed, ${r.audience.holdout} held out`,
+        `targets: leads ${target(t.leads)}, activations ${target(t.activations)}, revenue ${target(t.revenue)} ${cur}`,
+        r.lift
+          ? `lift: ${r.lift.lift_points} points (95% interval ${r.lift.interval_points.low} to ${r.lift.interval_points.high}), ${r.lift.significant ? 'significant' : 'not significant'}; ${r.lift.incremental_activations} incremental activations${r.lift.verdict ? `; expected ${r.lift.expected_points} points: ${r.lift.verdict.replace('_', ' ')}` : ''}`
+          : `lift: ${r.notes.lift ?? 'not measured'}`,
+        `cost: ${r.cost.total} ${cur} (campaign ${r.cost.campaign}, MDF ${r.cost.mdf_reimbursed}); bonuses posted ${r.bonuses_posted} ${cur}`,
+        `cost per activation ${r.cost_per_activation ?? '-'}, per incremental activation ${r.cost_per_incremental_activation ?? '-'} ${cur}`,
+      ];
+      ctx.io.stdout.write(`${lines.join('\n')}\n`);
+      ctx.io.stdout.write(
+        textTable([
+          ['CHANNEL', 'CUSTOMERS', 'SIGNUPS', 'ACTIVATIONS', 'REVENUE'],
+          ...r.channels.map((c) =>
+            [
+              c.channel,
+              String(c.customers),
+              String(c.signups),
+              String(c.activations),
+              c.revenue,
+            ].map(printable),
+          ),
         ]),
       );
     });
