@@ -189,7 +189,7 @@ function resolveTouches(
           e.touchPartnerId !== undefined
             ? c.partnerIds.filter((p) => p === e.touchPartnerId)
             : c.partnerIds;
-        partners.forEach((partnerId, i) =>
+        partners.forEach((partnerId, i) => {
           add({
             kind: 'campaign',
             programId: c.programId,
@@ -198,8 +198,8 @@ function resolveTouches(
             ref: c.code,
             campaignId: c.id,
             ...(e.touchPartnerId === undefined && i > 0 ? { member: true } : {}),
-          }),
-        );
+          });
+        });
       }
     }
     for (const raw of [e.referralCode, e.coupon]) {
