@@ -8,6 +8,7 @@ import { commandContext } from './command-context.js';
 import { eventsCommands } from './events-commands.js';
 import { integrationsCommands } from './integrations-commands.js';
 import { keysCommands } from './keys-commands.js';
+import { mdfCommands } from './mdf-commands.js';
 import { partnersCommands } from './partners-commands.js';
 import { payoutsCommands } from './payouts-commands.js';
 import { programCommands } from './program-commands.js';
@@ -59,6 +60,7 @@ Run "tandem <command> <subcommand> --help" for the options of each.`,
   payoutsCommands(root, ctx);
   integrationsCommands(root, ctx);
   campaignsCommands(root, ctx);
+  mdfCommands(root, ctx);
   backtestCommand(root, ctx);
   sandboxCommands(root, ctx);
   return root;
