@@ -4,13 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { backtestCsv } from '../../core/backtest-csv.js';
 import { isTandemError } from '../../core/errors.js';
-import type { Principal } from '../../engine/api-keys.js';
 import { backtest, prepareBacktest, tierModes } from '../../engine/backtest.js';
 import { requireScope } from '../auth.js';
 import { problem } from '../problem.js';
+import { principal } from './request-schemas.js';
 
 const day = z.string().max(40).describe('YYYY-MM-DD (UTC), included');
-const principal = (r: { principal: unknown }) => r.principal as NonNullable<Principal>;
 
 /** What the client asked for: CSV, streamed progress (NDJSON) or JSON (the default). */
 function wants(request: FastifyRequest): 'csv' | 'ndjson' | 'json' {

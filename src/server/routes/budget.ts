@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Principal } from '../../engine/api-keys.js';
 import { readBudget } from '../../engine/read-budget.js';
 import { requireScope } from '../auth.js';
-
-const principal = (r: { principal: unknown }) => r.principal as Principal;
+import { principal } from './request-schemas.js';
 
 export function budgetRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

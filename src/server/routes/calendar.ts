@@ -19,11 +19,8 @@ import {
   readCalendar,
 } from '../../engine/read-calendar.js';
 import { requireScope } from '../auth.js';
+import { instant, principal } from './request-schemas.js';
 
-const principal = (r: { principal: unknown }) => r.principal as Principal;
-const instant = z.string().refine((s) => parseInstant(s) !== undefined, {
-  message: 'must be an ISO 8601 date or date-time',
-});
 const partnerNotFound = (id: string) => new TandemError('partner_not_found', `no partner ${id}`);
 
 /** The public address of this server as the caller reached it (proxies' X-Forwarded-* honored). */

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Principal } from '../../engine/api-keys.js';
 import {
   findCampaignReport,
   listCampaignReports,
@@ -13,9 +12,7 @@ import { readCampaignReport } from '../../engine/read-campaign-report.js';
 import { requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
 import { visibleCampaign } from './campaigns.js';
-
-const principal = (r: { principal: unknown }) => r.principal as Principal;
-const idParams = z.object({ id: z.string().max(100) });
+import { idParams, principal } from './request-schemas.js';
 
 /**
  * Campaign measurement at the edge: the campaign report, holdout assignment

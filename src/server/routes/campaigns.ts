@@ -11,7 +11,6 @@ import {
 } from '../../core/campaign.js';
 import { TandemError } from '../../core/errors.js';
 import { parseInstant } from '../../core/time.js';
-import type { Principal } from '../../engine/api-keys.js';
 import {
   type CampaignInput,
   type CampaignRow,
@@ -26,16 +25,8 @@ import {
 import { createLink } from '../../engine/tracking.js';
 import { requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
+import { amountText, httpUrl, idParams, instant, principal } from './request-schemas.js';
 
-const principal = (r: { principal: unknown }) => r.principal as Principal;
-const idParams = z.object({ id: z.string().max(100) });
-const instant = z.string().refine((s) => parseInstant(s) !== undefined, {
-  message: 'must be an ISO 8601 date-time',
-});
-const url = z
-  .string()
-  .max(2000)
-  .regex(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' });
 const plan = {
   name: z.string().min(1).max(200),
   goal: z.string().min(1).max(2000).optional(),
@@ -45,7 +36,7 @@ const plan = {
   starts_at: instant,
   ends_at: instant,
   assets: z
-    .array(z.object({ label: z.string().min(1).max(200), url }).strict())
+    .array(z.object({ label: z.string().min(1).max(200), url: httpUrl }).strict())
     .max(50)
     .optional(),
   expected_lift: z
@@ -59,10 +50,7 @@ const plan = {
   targets: campaignTargetsSchema.optional(),
   holdout_percent: holdoutPercentSchema.optional(),
   bonuses: z.array(campaignBonusSchema).max(20).optional(),
-  cost: z
-    .string()
-    .regex(/^\d{1,15}(\.\d{1,3})?$/, { message: 'must be a decimal amount such as "1200.00"' })
-    .optional(),
+  cost: amountText.optional(),
   partner_ids: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
 };
 

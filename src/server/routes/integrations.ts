@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
-import type { Principal, Scope } from '../../engine/api-keys.js';
+import type { Scope } from '../../engine/api-keys.js';
 import { listRedemptions, readCredits, redeemCredits } from '../../engine/credits.js';
 import {
   getSubmission,
@@ -20,17 +20,12 @@ import {
 import { readIntegrationUsage } from '../../engine/read-integration-usage.js';
 import { requirePartnerAccess, requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
+import { httpUrl, idParams, principal } from './request-schemas.js';
 
-const principal = (r: { principal: unknown }) => r.principal as Principal;
-const idParams = z.object({ id: z.string().max(100) });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
-const url = z
-  .string()
-  .max(2000)
-  .regex(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' });
 const evidence = z
   .object({
-    links: z.array(url).max(20).optional(),
+    links: z.array(httpUrl).max(20).optional(),
     notes: z.string().max(5000).optional(),
     test_run_id: z.string().min(1).max(200).optional(),
   })
@@ -70,7 +65,7 @@ export function integrationRoutes(app: FastifyInstance) {
             program: z.string().min(1).max(100),
             name: z.string().min(1).max(200),
             category: z.string().min(1).max(100).optional(),
-            listing_url: url.optional(),
+            listing_url: httpUrl.optional(),
           })
           .strict(),
       },
@@ -157,7 +152,7 @@ export function integrationRoutes(app: FastifyInstance) {
           .object({
             name: z.string().min(1).max(200).optional(),
             category: z.string().min(1).max(100).nullable().optional(),
-            listing_url: url.nullable().optional(),
+            listing_url: httpUrl.nullable().optional(),
             status: z.enum(['active', 'archived']).optional(),
           })
           .strict(),

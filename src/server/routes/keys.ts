@@ -5,13 +5,11 @@ import {
   createApiKey,
   keyModes,
   listApiKeys,
-  type Principal,
   revokeApiKey,
   scopes,
 } from '../../engine/api-keys.js';
 import { requireScope } from '../auth.js';
-
-const principal = (r: { principal: unknown }) => r.principal as Principal;
+import { principal } from './request-schemas.js';
 
 export function keyRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

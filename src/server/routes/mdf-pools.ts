@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
 import { mdfScopes } from '../../core/mdf.js';
-import type { Principal } from '../../engine/api-keys.js';
 import { createMdfPool } from '../../engine/create-mdf-pool.js';
 import {
   getMdfPool,
@@ -14,12 +13,7 @@ import {
 import { updateMdfPool } from '../../engine/update-mdf-pool.js';
 import { requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
-
-const principal = (r: { principal: unknown }) => r.principal as Principal;
-const idParams = z.object({ id: z.string().max(100) });
-const amount = z
-  .string()
-  .regex(/^\d{1,15}(\.\d{1,3})?$/, { message: 'must be a decimal amount such as "1200.00"' });
+import { amountText, idParams, principal } from './request-schemas.js';
 
 /** MDF pools: open one per quarter and scope, resize it, read what it has committed and left. */
 export function mdfPoolRoutes(app: FastifyInstance) {
@@ -40,7 +34,7 @@ export function mdfPoolRoutes(app: FastifyInstance) {
             tier_id: z.string().min(1).max(100).optional(),
             partner_id: z.string().min(1).max(100).optional(),
             currency: z.string().max(10).optional(),
-            amount,
+            amount: amountText,
           })
           .strict(),
       },
@@ -123,7 +117,7 @@ export function mdfPoolRoutes(app: FastifyInstance) {
         tags: ['mdf'],
         summary: 'Raise or lower a pool, never below what it has committed (campaigns:write)',
         params: idParams,
-        body: z.object({ amount }).strict(),
+        body: z.object({ amount: amountText }).strict(),
       },
     },
     async (request) => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
 import { mdfStatuses } from '../../core/mdf.js';
 import { parseInstant } from '../../core/time.js';
-import type { Principal, Scope } from '../../engine/api-keys.js';
+import type { Scope } from '../../engine/api-keys.js';
 import { createMdfRequest } from '../../engine/create-mdf-request.js';
 import { approveMdfRequest, rejectMdf } from '../../engine/decide-mdf-request.js';
 import { approveMdfClaim, submitMdfClaim } from '../../engine/mdf-claims.js';
@@ -18,23 +18,12 @@ import {
 import { requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
 import { mdfPoolRoutes } from './mdf-pools.js';
+import { amountText, httpUrl, idParams, instant, principal } from './request-schemas.js';
 
-const principal = (r: { principal: unknown }) => r.principal as Principal;
-const idParams = z.object({ id: z.string().max(100) });
-const amount = z
-  .string()
-  .regex(/^\d{1,15}(\.\d{1,3})?$/, { message: 'must be a decimal amount such as "1200.00"' });
-const instant = z.string().refine((s) => parseInstant(s) !== undefined, {
-  message: 'must be an ISO 8601 date-time',
-});
-const url = z
-  .string()
-  .max(2000)
-  .regex(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' });
 const note = z.string().min(1).max(2000);
 const proof = z
   .object({
-    links: z.array(url).max(20).default([]),
+    links: z.array(httpUrl).max(20).default([]),
     invoices: z.array(z.string().trim().min(1).max(500)).max(50).default([]),
     results: z.string().min(1).max(5000).optional(),
   })
@@ -75,7 +64,7 @@ export function mdfRoutes(app: FastifyInstance) {
             pool_id: z.string().min(1).max(100),
             campaign_id: z.string().min(1).max(100),
             partner_id: z.string().min(1).max(100).optional(),
-            amount,
+            amount: amountText,
             currency: z.string().max(10).optional(),
             description: z.string().min(1).max(2000),
           })
@@ -175,7 +164,7 @@ export function mdfRoutes(app: FastifyInstance) {
         params: idParams,
         body: z
           .object({
-            amount: amount.optional(),
+            amount: amountText.optional(),
             claim_deadline: instant.optional(),
             note: note.optional(),
           })
@@ -235,7 +224,7 @@ export function mdfRoutes(app: FastifyInstance) {
         summary:
           'Claim approved funds with proof of execution (links, invoices, results), at most the approved amount, before the claim deadline',
         params: idParams,
-        body: z.object({ amount, proof }).strict(),
+        body: z.object({ amount: amountText, proof }).strict(),
       },
     },
     async (request, reply) => {
@@ -269,7 +258,7 @@ export function mdfRoutes(app: FastifyInstance) {
         summary:
           "Approve a claim (default: the claimed amount) and post the reimbursement to the partner's available balance, once (mdf:approve)",
         params: idParams,
-        body: z.object({ amount: amount.optional(), note: note.optional() }).strict().nullish(),
+        body: z.object({ amount: amountText.optional(), note: note.optional() }).strict().nullish(),
       },
     },
     async (request, reply) => {

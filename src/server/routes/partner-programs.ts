@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Principal } from '../../engine/api-keys.js';
 import { listPartnerPrograms } from '../../engine/list-partner-programs.js';
 import { requirePartnerAccess } from '../auth.js';
-
-const principal = (r: { principal: unknown }) => r.principal as Principal;
+import { principal } from './request-schemas.js';
 
 /**
  * The terms a partner works under, readable with the partner's own key:

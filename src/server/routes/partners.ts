@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Principal } from '../../engine/api-keys.js';
 import type { ClickTracker } from '../../engine/click-tracker.js';
 import {
   changePartnerStatus,
@@ -21,8 +20,8 @@ import {
 } from '../../engine/tracking.js';
 import { requirePartnerAccess, requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
+import { principal } from './request-schemas.js';
 
-const principal = (r: { principal: unknown }) => r.principal as Principal;
 const partnerParams = z.object({ id: z.string().max(100) });
 const utm = z
   .object({

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fileRails } from '../../core/payout.js';
-import type { Principal } from '../../engine/api-keys.js';
 import { approvePayoutRun } from '../../engine/approve-payout-run.js';
 import { cancelPayoutRun } from '../../engine/cancel-payout.js';
 import { createPayoutRun } from '../../engine/create-payout-run.js';
@@ -12,8 +11,8 @@ import { findProgram } from '../../engine/programs.js';
 import { listPayoutRuns, listRunHolds, readPayoutRun } from '../../engine/read-payout-runs.js';
 import { sendPayoutRun } from '../../engine/send-payout-run.js';
 import { requireScope } from '../auth.js';
+import { principal } from './request-schemas.js';
 
-const principal = (r: { principal: unknown }) => r.principal as Principal;
 const runParams = z.object({ id: z.string().max(100) });
 
 /** Payout runs: create (claim), approve, send, files, results, cancel. */

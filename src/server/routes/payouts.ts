@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
 import { payoutStatuses } from '../../core/payout.js';
 import { statementCsv, statementHtml, statementJson } from '../../core/render-statement.js';
-import type { Principal } from '../../engine/api-keys.js';
 import { cancelPayout } from '../../engine/cancel-payout.js';
 import { importFxRates, listFxRates } from '../../engine/fx-rates.js';
 import { getPayoutProfile, putPayoutProfile } from '../../engine/payout-profiles.js';
@@ -16,9 +15,8 @@ import { reconcilePayouts } from '../../engine/reconcile-payouts.js';
 import { recordPayoutOutcome } from '../../engine/record-payout-outcome.js';
 import { resumePayouts } from '../../engine/resume-payouts.js';
 import { requirePartnerAccess, requireScope } from '../auth.js';
+import { idParams, principal } from './request-schemas.js';
 
-const principal = (r: { principal: unknown }) => r.principal as Principal;
-const idParams = z.object({ id: z.string().max(100) });
 const listQuery = z.object({
   status: z.enum(payoutStatuses).optional(),
   after: z.string().max(100).optional(),

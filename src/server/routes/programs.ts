@@ -8,14 +8,10 @@ import { diffVersions } from '../../engine/diff-versions.js';
 import { createProgram, getProgram, listPrograms, publishVersion } from '../../engine/programs.js';
 import { requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
+import { instant, principal } from './request-schemas.js';
 
-const instant = z.string().refine((s) => parseInstant(s) !== undefined, {
-  message: 'must be an ISO 8601 date or date-time',
-});
 const versionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
 const terms = z.record(z.string(), z.unknown()).describe('Program terms: see docs/programs.md');
-const principal = (r: { principal: unknown }) =>
-  r.principal as NonNullable<import('../../engine/api-keys.js').Principal>;
 
 export function programRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

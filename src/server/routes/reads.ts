@@ -3,14 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
 import { DAY_MS, parseInstant } from '../../core/time.js';
-import type { Principal } from '../../engine/api-keys.js';
 import { getAccrual, listAccruals } from '../../engine/read-accruals.js';
 import { readBalances, readProgramBalances } from '../../engine/read-balances.js';
 import { getCustomer, listAttributedCustomers } from '../../engine/read-customers.js';
 import { readDailyStats } from '../../engine/read-stats.js';
 import { requirePartnerAccess, requireScope } from '../auth.js';
+import { principal } from './request-schemas.js';
 
-const principal = (r: { principal: unknown }) => r.principal as Principal;
 const partnerParams = z.object({ id: z.string().max(100) });
 const page = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
-import { createApiKey, type Principal } from '../../engine/api-keys.js';
+import { createApiKey } from '../../engine/api-keys.js';
 import { getPartner } from '../../engine/partners.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { requireScope, requireTestMode } from '../auth.js';
-
-const principal = (r: { principal: unknown }) => r.principal as Principal;
+import { principal } from './request-schemas.js';
 
 /**
  * Test mode: a partner's own sandbox key, and wiping the sandbox. See

@@ -1,16 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Principal } from '../../engine/api-keys.js';
 import { evaluateTiers } from '../../engine/evaluate-tiers.js';
 import { readCertificationEntitlements } from '../../engine/integrations.js';
 import { listOutboxEvents } from '../../engine/outbox.js';
 import { findProgram } from '../../engine/programs.js';
 import { listProgramTiers, readEntitlements, readPartnerTiers } from '../../engine/read-tiers.js';
 import { requirePartnerAccess, requireScope } from '../auth.js';
-
-const principal = (r: { principal: unknown }) => r.principal as Principal;
-const idParams = z.object({ id: z.string().max(100) });
+import { idParams, principal } from './request-schemas.js';
 
 /** Tiers, entitlements and the webhook-ready event feed. */
 export function tierRoutes(app: FastifyInstance) {
