@@ -9,6 +9,7 @@ import {
   splitCredit,
   type TouchedPartner,
 } from './credit-split.js';
+import { formatBasisPoints } from './factor.js';
 import { formatAmount } from './money.js';
 import type { CreditTerms, ProgramTerms, TouchKind } from './program-terms.js';
 import { DAY_MS, monthKey } from './time.js';
@@ -181,7 +182,7 @@ export function splitAccrual(
   credit.shares.forEach((s, i) => {
     const amount = amounts[i] as bigint;
     if (amount <= 0n || !approved(s.partnerId, accrual.occurredAt)) return;
-    const percent = formatBps(s.percentBps);
+    const percent = `${formatBasisPoints(s.percentBps)}%`;
     const winner = s.partnerId === accrual.partnerId;
     const attribution = accrual.trace.attribution;
     out.push({
@@ -225,12 +226,4 @@ export function splitAccrual(
     });
   });
   return out;
-}
-
-function formatBps(bps: bigint): string {
-  const whole = bps / 100n;
-  const frac = bps % 100n;
-  return frac === 0n
-    ? `${whole}%`
-    : `${whole}.${frac.toString().padStart(2, '0').replace(/0$/, '')}%`;
 }

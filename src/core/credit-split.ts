@@ -1,5 +1,7 @@
+import { formatBasisPoints } from './factor.js';
 import { allocate } from './money.js';
 import { prng } from './prng.js';
+import { divideHalfEven } from './rounding.js';
 
 /**
  * Fair credit between partners who touched one customer (issue 6): a
@@ -177,13 +179,13 @@ export function splitCredit(
   const total = weights.reduce((a, w) => a + w, 0n);
   return ids.map((partnerId, i) => {
     const weight = weights[i] as bigint;
-    const percentBps = roundHalfEven(weight * 10_000n, total);
+    const percentBps = divideHalfEven(weight * 10_000n, total);
     return {
       partnerId,
       weight,
       amount: amounts[i] as bigint,
       percentBps,
-      why: why(i, formatPercent(percentBps)),
+      why: why(i, `${formatBasisPoints(percentBps)}%`),
     };
   });
 }
@@ -242,19 +244,4 @@ export function positionWeights(n: number, first: number, last: number): bigint[
 export function splitAmount(amount: bigint, weights: readonly bigint[]): bigint[] {
   if (weights.every((w) => w === 0n)) throw new RangeError('nothing to split by');
   return allocate(amount, weights);
-}
-
-function roundHalfEven(num: bigint, den: bigint): bigint {
-  const q = num / den;
-  const r = num % den;
-  if (r * 2n > den || (r * 2n === den && q % 2n === 1n)) return q + 1n;
-  return q;
-}
-
-function formatPercent(bps: bigint): string {
-  const whole = bps / 100n;
-  const frac = bps % 100n;
-  return frac === 0n
-    ? `${whole}%`
-    : `${whole}.${frac.toString().padStart(2, '0').replace(/0$/, '')}%`;
 }

@@ -12,7 +12,7 @@ import { evaluateCondition, type Facts } from './conditions.js';
 import { type CreditSplit, creditSplitAt, splitAccrual } from './credit-attribution.js';
 import type { Currency } from './currency.js';
 import { compareEvents, senderKey, type TandemEvent } from './event.js';
-import { formatRatio } from './factor.js';
+import { formatBasisPoints, formatRatio } from './factor.js';
 import { isHeldOut } from './lift.js';
 import { formatAmount } from './money.js';
 import type { CompiledRule } from './program-terms.js';
@@ -273,7 +273,7 @@ function deriveProgram(
                 split: credit.split,
                 shares: credit.shares.map((x) => ({
                   partner_id: x.partnerId,
-                  percent: `${Number(x.percentBps) / 100}%`,
+                  percent: `${formatBasisPoints(x.percentBps)}%`,
                   why: x.why,
                 })),
               },
@@ -398,12 +398,12 @@ function earn(
     exact = {
       num: base * bps,
       den: 10_000n,
-      text: `${formatAmount(base, cur)} ${rule.of} × ${formatPercent(bps)}%`,
+      text: `${formatAmount(base, cur)} ${rule.of} × ${formatBasisPoints(bps)}%`,
     };
     inputs[rule.of] = formatAmount(base, cur);
-    inputs.percent = formatPercent(bps);
+    inputs.percent = formatBasisPoints(bps);
     steps.push(
-      `${formatAmount(base, cur)} ${rule.of} × ${formatPercent(bps)}% = ${formatAmount(amount, cur)} ${cur} (rounded half-even)`,
+      `${formatAmount(base, cur)} ${rule.of} × ${formatBasisPoints(bps)}% = ${formatAmount(amount, cur)} ${cur} (rounded half-even)`,
     );
   }
   // The exact amount, not the rounded one: a boost can lift 0.005 to a whole cent.
@@ -562,12 +562,4 @@ function eventFactsOf(e: TandemEvent): Facts {
   }
   for (const [k, v] of Object.entries(e.attributes ?? {})) f[`event.attributes.${k}`] = v;
   return f;
-}
-
-function formatPercent(bps: bigint): string {
-  const whole = bps / 100n;
-  const frac = bps % 100n;
-  return frac === 0n
-    ? `${whole}`
-    : `${whole}.${frac.toString().padStart(2, '0').replace(/0$/, '')}`;
 }

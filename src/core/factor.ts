@@ -30,3 +30,12 @@ export function formatRatio(num: bigint, den: bigint): string {
   const exact = (num * ONE) % den === 0n;
   return `${exact ? '' : '≈'}${formatFactor(scaled)}`;
 }
+
+/** Basis points as a percent without trailing zeros: 2917n → "29.17", 2910n → "29.1", 5000n → "50". */
+export function formatBasisPoints(bps: bigint): string {
+  const whole = bps / 100n;
+  const frac = bps % 100n;
+  return frac === 0n
+    ? `${whole}`
+    : `${whole}.${frac.toString().padStart(2, '0').replace(/0$/, '')}`;
+}

@@ -1,3 +1,4 @@
+import { parsePeriodKey, periodOf } from './bonuses.js';
 import type { CampaignStatus } from './campaign.js';
 import { TandemError } from './errors.js';
 import { addDays } from './time.js';
@@ -181,23 +182,15 @@ export function checkPoolAmount(amount: bigint, usage: Pick<PoolUsage, 'committe
     );
 }
 
-const QUARTER = /^(\d{4})-Q([1-4])$/;
-
 /** `2026-Q1` → its bounds in epoch ms (UTC), end exclusive; undefined for anything else. */
 export function parseQuarter(key: string): { start: number; end: number } | undefined {
-  const m = QUARTER.exec(key);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  // Date.UTC reads years 0–99 as 1900–1999: quarters start at the epoch.
-  if (year < 1970) return undefined;
-  const q = Number(m[2]) - 1;
-  return { start: Date.UTC(year, q * 3, 1), end: Date.UTC(year, q * 3 + 3, 1) };
+  const p = parsePeriodKey(key);
+  return p?.period === 'quarter' ? { start: p.start, end: p.end } : undefined;
 }
 
 /** The quarter key (`2026-Q1`) an instant falls in, UTC. */
 export function quarterOf(at: number): string {
-  const d = new Date(at);
-  return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+  return periodOf('quarter', at).key;
 }
 
 /** Days after its quarter ends that an approval of the pool may still be claimed, unless the operator sets a deadline. */

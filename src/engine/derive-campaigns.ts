@@ -5,6 +5,7 @@ import { deriveCampaignBonuses } from '../core/derive-campaign-bonuses.js';
 import { approvedAt } from '../core/derive-customer.js';
 import { type ProgramWithVersions, versionInForce } from '../core/program-version.js';
 import { loadCampaigns } from './campaigns.js';
+import { EARLIER_MARK_WINS } from './dirty-units.js';
 import { loadStatusHistory } from './load-histories.js';
 import { measureCampaign } from './measure-campaign.js';
 import { chunks, type Tx } from './transaction.js';
@@ -95,8 +96,6 @@ export async function markCampaigns(
         CASE WHEN c.ends_at <= CAST(${now} AS BIGINT) THEN CAST(${now} AS BIGINT) ELSE c.ends_at END
       FROM campaigns c
       WHERE CAST(c.bonuses AS TEXT) <> '[]' AND c.id IN (${sql.join(part)})
-      ON CONFLICT (unit) DO UPDATE SET marked_at = CASE
-        WHEN excluded.marked_at < dirty_units.marked_at THEN excluded.marked_at
-        ELSE dirty_units.marked_at END`.execute(tx);
+      ${EARLIER_MARK_WINS}`.execute(tx);
   }
 }

@@ -8,6 +8,14 @@ import { chunks, type Tx } from './transaction.js';
 // for a worker that holds the row locked while deriving, and re-inserts the
 // mark once that worker deleted it, so no change is missed.
 const KEEP_FIRST_MARK = sql`ON CONFLICT (unit) DO UPDATE SET marked_at = dirty_units.marked_at`;
+/**
+ * For units parked until a date (a campaign until its window closes): the
+ * earlier mark wins, so a unit parked for a date that moved earlier comes
+ * due at the new one.
+ */
+export const EARLIER_MARK_WINS = sql`ON CONFLICT (unit) DO UPDATE SET marked_at = CASE
+  WHEN excluded.marked_at < dirty_units.marked_at THEN excluded.marked_at
+  ELSE dirty_units.marked_at END`;
 
 /**
  * Marks derivation units dirty. Sorted so that concurrent transactions lock
@@ -63,10 +71,9 @@ export async function markCampaignUnits(
   // due now when its window was shortened.
   const units = [...new Set(campaignIds.map(campaignUnit))].sort();
   await sql`INSERT INTO dirty_units (unit, marked_at)
-    VALUES ${sql.join(units.map((unit) => sql`(${unit}, ${now})`))}
-    ON CONFLICT (unit) DO UPDATE SET marked_at = CASE
-      WHEN excluded.marked_at < dirty_units.marked_at THEN excluded.marked_at
-      ELSE dirty_units.marked_at END`.execute(tx);
+    VALUES ${sql.join(units.map((unit) => sql`(${unit}, ${now})`))} ${EARLIER_MARK_WINS}`.execute(
+    tx,
+  );
   await markCustomersIn(
     tx,
     sql`SELECT customer_id FROM events WHERE campaign_id IN (${sql.join([...campaignIds])})

@@ -95,6 +95,17 @@ export async function ingestEvents(
   });
 
   if (fresh.size > 0) {
+    // Items a check refused get their answer and are not stored.
+    const refuse = <T extends { index: number; event: IncomingEvent }>(
+      list: T[],
+      refused: ReadonlyMap<number, { code: ErrorCode; message: string; issues: Issue[] }>,
+    ): T[] =>
+      list.filter((i) => {
+        const error = refused.get(i.index);
+        if (error)
+          results[i.index] = { index: i.index, id: i.event.externalId, status: 'rejected', error };
+        return !error;
+      });
     await inTransaction(deps, async (tx) => {
       let items = [...fresh.values()];
       let check: IntegrationCheck | undefined;
@@ -117,20 +128,11 @@ export async function ingestEvents(
         check = await checkIntegrationEvents(tx, deps.store.dialect, integration, storedIds, {
           partnerId: opts.partnerId ?? null,
         });
-        for (const [index, error] of check.rejected) {
-          const item = items.find((i) => i.index === index);
-          results[index] = { index, id: item?.event.externalId ?? null, status: 'rejected', error };
-        }
-        items = items.filter((i) => !check?.rejected.has(i.index));
+        items = refuse(items, check.rejected);
       }
       const touches = items.filter((i) => i.event.type === 'campaign.touch');
       if (touches.length) {
-        const refused = await resolveCampaignTouches(tx, touches);
-        for (const [index, error] of refused) {
-          const item = items.find((i) => i.index === index);
-          results[index] = { index, id: item?.event.externalId ?? null, status: 'rejected', error };
-        }
-        items = items.filter((i) => !refused.has(i.index));
+        items = refuse(items, await resolveCampaignTouches(tx, touches));
       }
       // Insert first: the unique (source, id) index decides what is new. Only
       // the keys it refused are looked up, to tell duplicates from conflicts.

@@ -1,4 +1,5 @@
 import { TandemError } from '../core/errors.js';
+import { formatBasisPoints } from '../core/factor.js';
 import { toIso } from '../core/time.js';
 import { jsonOut, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
@@ -90,7 +91,7 @@ export async function listAttributedCustomers(
     const credit = {
       split: reason.credit.split,
       partners: reason.credit.shares.length,
-      your_percent: `${Number(own.percent_bps) / 100}%`,
+      your_percent: `${formatBasisPoints(BigInt(own.percent_bps))}%`,
       why: own.why,
     };
     // The winner's touch is kept only for the partner whose touch it was.
