@@ -17,7 +17,7 @@ import { jsonIn, jsonOut, toBigInt, toNumber } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
 import { markCampaignUnits } from './dirty-units.js';
-import { loadPrograms } from './load-programs.js';
+import { versionAtOrFirst } from './load-programs.js';
 import { emitEvent } from './outbox.js';
 import { findPartner, requireEnrollment } from './partners.js';
 import { findProgram } from './programs.js';
@@ -565,9 +565,7 @@ async function campaignCurrency(
     if (!isCurrency(asked)) throw invalid('currency', `unknown currency "${asked}"`);
     return asked;
   }
-  const program = (await loadPrograms(tx)).find((p) => p.id === programId);
-  const versions = program?.versions ?? [];
-  const inForce = versionInForce(versions, now) ?? versions[0];
+  const inForce = await versionAtOrFirst(tx, programId, now);
   if (!inForce) throw invalid('currency', 'the program has no terms yet; give a currency');
   return inForce.terms.currency;
 }

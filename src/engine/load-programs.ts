@@ -1,5 +1,9 @@
 import { compileTerms, type ProgramTerms, parseTerms } from '../core/program-terms.js';
-import type { ProgramVersion, ProgramWithVersions } from '../core/program-version.js';
+import {
+  type ProgramVersion,
+  type ProgramWithVersions,
+  versionInForce,
+} from '../core/program-version.js';
 import { jsonOut, toBool, toNumber } from '../store/values.js';
 import type { Db, Tx } from './transaction.js';
 
@@ -36,4 +40,18 @@ export async function loadPrograms(db: Db | Tx): Promise<ProgramWithVersions[]> 
     byProgram.set(v.program_id, list);
   }
   return programs.map((p) => ({ id: p.id, key: p.key, versions: byProgram.get(p.id) ?? [] }));
+}
+
+/**
+ * A program's version in force at `at`, else (terms that start later) its
+ * first: what a campaign's currency or an MDF posting goes by. Undefined for
+ * a program without versions.
+ */
+export async function versionAtOrFirst(
+  db: Db | Tx,
+  programId: string,
+  at: number,
+): Promise<ProgramVersion | undefined> {
+  const versions = (await loadPrograms(db)).find((p) => p.id === programId)?.versions ?? [];
+  return versionInForce(versions, at) ?? versions[0];
 }

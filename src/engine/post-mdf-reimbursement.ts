@@ -7,7 +7,7 @@ import { versionInForce } from '../core/program-version.js';
 import { toIso } from '../core/time.js';
 import { jsonIn } from '../store/values.js';
 import type { Deps } from './deps.js';
-import { loadPrograms } from './load-programs.js';
+import { versionAtOrFirst } from './load-programs.js';
 import { releaseLines } from './post-lines.js';
 import type { Tx } from './transaction.js';
 
@@ -48,10 +48,7 @@ export async function postMdfReimbursement(
     now: number;
   },
 ): Promise<string> {
-  const program = (await loadPrograms(tx)).find((p) => p.id === r.programId);
-  const version =
-    versionInForce(program?.versions ?? [], r.now) ??
-    [...(program?.versions ?? [])].sort((a, b) => a.number - b.number)[0];
+  const version = await versionAtOrFirst(tx, r.programId, r.now);
   if (!version)
     throw new TandemError(
       'no_terms_in_force',
