@@ -14,6 +14,14 @@ export interface Config {
   stripe: { apiKey: string; baseUrl: string | undefined } | undefined;
   /** A crash point for reliability tests (`TANDEM_CRASH_AT=point[#n]`); never set in production. */
   crashAt: string | undefined;
+  /** Where people reach this installation; the links in its mail point here. */
+  publicUrl: string;
+  /** SMTP for sign-in links; without it mail is kept on the local `/outbox` page. */
+  smtp: { url: string; from: string } | undefined;
+  /** Who may open `/outbox` when there is no SMTP: `local` (this machine), `on` (anyone), `off`. */
+  outbox: 'off' | 'local' | 'on';
+  /** The first owner, created at first start; they sign in with a link to this address. */
+  ownerEmail: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,5 +41,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { apiKey: env.TANDEM_STRIPE_API_KEY, baseUrl: env.TANDEM_STRIPE_API_BASE || undefined }
       : undefined,
     crashAt: env.TANDEM_CRASH_AT || undefined,
+    publicUrl: (env.TANDEM_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    smtp: env.TANDEM_SMTP_URL
+      ? { url: env.TANDEM_SMTP_URL, from: env.TANDEM_MAIL_FROM || 'Tandem <tandem@localhost>' }
+      : undefined,
+    outbox: outboxAccess(env.TANDEM_MAIL_OUTBOX),
+    ownerEmail: env.TANDEM_OWNER_EMAIL || 'owner@tandem.local',
   };
+}
+
+function outboxAccess(value: string | undefined): 'off' | 'local' | 'on' {
+  if (value === undefined || value === '') return 'local';
+  if (value === 'off' || value === 'local' || value === 'on') return value;
+  throw new Error(`TANDEM_MAIL_OUTBOX must be off, local or on; got ${value}`);
 }

@@ -7,6 +7,7 @@ import { claimFirstStart } from './engine/first-start.js';
 import { openTandem } from './engine/open-tandem.js';
 import { stripeRail } from './engine/rails/stripe-rail.js';
 import { seedDemo } from './engine/seed-demo.js';
+import { smtpMailer } from './engine/smtp-mailer.js';
 import { startWorker } from './engine/worker.js';
 import { buildServer } from './server/build-server.js';
 
@@ -41,13 +42,14 @@ async function main() {
     log,
     ...(rails ? { rails } : {}),
     ...(faults ? { faults } : {}),
+    ...(config.smtp ? { mailer: smtpMailer(config.smtp.url, config.smtp.from) } : {}),
   });
   const database = config.databaseUrl
     ? 'PostgreSQL'
     : `SQLite (${join(config.dataDir, 'tandem.db')})`;
 
   const keyFile = join(config.dataDir, 'admin-api-key');
-  const start = await claimFirstStart(deps);
+  const start = await claimFirstStart(deps, { ownerEmail: config.ownerEmail });
   if (start.adminKey) writeFileSync(keyFile, `${start.adminKey}\n`, { mode: 0o600 });
   const adminKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
   if (start.loadDemo && config.demo) {
@@ -70,14 +72,17 @@ async function main() {
         tiers: false,
       }),
     logger: log,
+    publicUrl: config.publicUrl,
+    outbox: config.smtp ? 'off' : config.outbox,
   });
   await app.listen({ port: config.port, host: config.host });
-  const url = `http://localhost:${config.port}`;
+  const url = config.publicUrl;
   process.stdout.write(
     [
       '',
       `  Tandem is running at ${url}`,
       `  database:  ${database}`,
+      `  console:   ${url}/  (sign in as ${config.ownerEmail}${config.smtp ? '' : `; the link appears at ${url}/outbox`})`,
       `  API docs:  ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
       adminKey
         ? `  admin key: ${adminKey}  (also in ${keyFile})`

@@ -74,6 +74,13 @@ export const errorCodes = [
   'claim_exceeds_approved',
   'calendar_feed_not_found',
   'report_not_found',
+  'sign_in_link_invalid',
+  'sign_in_failed',
+  'password_too_short',
+  'user_not_found',
+  'user_exists',
+  'last_owner',
+  'csrf_header_missing',
   'internal_error',
 ] as const;
 

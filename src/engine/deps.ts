@@ -1,6 +1,7 @@
 import { typeid } from 'typeid-js';
 import type { Store } from '../store/database.js';
 import type { Faults } from './faults.js';
+import type { Mailer } from './mail.js';
 import type { PayoutRails } from './payout-rail.js';
 
 /** Where time comes from. Domain code never reads the clock itself. */
@@ -31,6 +32,8 @@ export interface Deps {
   readonly rails?: PayoutRails;
   /** Crash points for reliability tests; absent in production. */
   readonly faults?: Faults;
+  /** An SMTP server; absent: mail is kept in the local outbox (`/outbox`). */
+  readonly mailer?: Mailer;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

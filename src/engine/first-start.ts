@@ -1,6 +1,7 @@
 import { createApiKey } from './api-keys.js';
 import type { Deps } from './deps.js';
 import { isEmpty } from './open-tandem.js';
+import { createUser } from './users.js';
 
 /**
  * Claims the first start of an installation, once across every node sharing
@@ -11,6 +12,7 @@ import { isEmpty } from './open-tandem.js';
  */
 export async function claimFirstStart(
   deps: Deps,
+  opts: { ownerEmail?: string } = {},
 ): Promise<{ first: boolean; adminKey?: string; loadDemo: boolean }> {
   const claimed = await deps.store.db
     .insertInto('settings')
@@ -27,5 +29,13 @@ export async function claimFirstStart(
   const adminKey = anyKey
     ? undefined
     : (await createApiKey(deps, { name: 'admin (created at first start)', scopes: ['admin'] })).key;
+  // The first owner of the web console: they sign in with a link mailed to this address.
+  const anyUser = await deps.store.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (!anyUser && opts.ownerEmail)
+    await createUser(
+      deps,
+      { email: opts.ownerEmail, name: 'Owner', role: 'owner' },
+      { id: 'system', role: null },
+    );
   return { first: true, ...(adminKey ? { adminKey } : {}), loadDemo: await isEmpty(deps) };
 }

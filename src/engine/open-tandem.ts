@@ -11,6 +11,7 @@ import {
   typeidIds,
 } from './deps.js';
 import type { Faults } from './faults.js';
+import type { Mailer } from './mail.js';
 import type { PayoutRails } from './payout-rail.js';
 
 export interface OpenTandemOptions extends OpenStoreOptions {
@@ -19,6 +20,7 @@ export interface OpenTandemOptions extends OpenStoreOptions {
   log?: Logger;
   rails?: PayoutRails;
   faults?: Faults;
+  mailer?: Mailer;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function openTandem(
       secret: row.value,
       ...(opts.rails ? { rails: opts.rails } : {}),
       ...(opts.faults ? { faults: opts.faults } : {}),
+      ...(opts.mailer ? { mailer: opts.mailer } : {}),
     });
     return Object.assign(Object.create(null), deps, { close: () => store.close() });
   } catch (e) {

@@ -1,3 +1,4 @@
+import { TandemError } from '../core/errors.js';
 import { prng } from '../core/prng.js';
 import { DAY_MS } from '../core/time.js';
 import { closeBonusPeriods } from './bonus-periods.js';
@@ -13,6 +14,7 @@ import { seedDemoCampaigns } from './seed-demo-campaigns.js';
 import { seedDemoIntegrations } from './seed-demo-integrations.js';
 import { seedDemoPayouts } from './seed-demo-payouts.js';
 import { createCode, createLink } from './tracking.js';
+import { createUser } from './users.js';
 
 /** A small deterministic PRNG (mulberry32), so the demo is the same on every machine. */
 
@@ -247,6 +249,13 @@ const PARTNERS: {
  * clicks, signups, activations, payments and refunds ending at `now`, then
  * derives the ledger and releases what is due. Deterministic for a given `now`.
  */
+const DEMO_OPERATORS = [
+  ['admin@tandem.local', 'Avery Admin', 'admin'],
+  ['finance@tandem.local', 'Farah Finance', 'finance'],
+  ['manager@tandem.local', 'Mateo Partner Manager', 'partner_manager'],
+  ['analyst@tandem.local', 'Ana Analyst', 'analyst'],
+] as const;
+
 export async function seedDemo(
   deps: Deps,
   opts: { days?: number; seed?: number } = {},
@@ -450,6 +459,12 @@ export async function seedDemo(
   );
   const integrations = await seedDemoIntegrations(deps, partners, start);
   const campaigns = await seedDemoCampaigns(deps, partners);
+  // One person per operator role, to see what each may do; partners sign in
+  // with their contact emails (their person is made on the first ask).
+  for (const [email, name, role] of DEMO_OPERATORS)
+    await createUser(deps, { email, name, role }, { id: 'demo', role: null }).catch((e) => {
+      if (!(e instanceof TandemError && e.code === 'user_exists')) throw e;
+    });
   return {
     partners: PARTNERS.length,
     events: events.length + integrations.events + campaigns.events,

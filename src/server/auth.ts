@@ -3,11 +3,16 @@ import { TandemError } from '../core/errors.js';
 import { authenticate, type KeyMode, type Principal, type Scope } from '../engine/api-keys.js';
 import type { Deps } from '../engine/deps.js';
 import type { SandboxLease } from '../engine/sandbox.js';
+import { authenticateSession } from '../engine/sign-in.js';
+import type { UserView } from '../engine/users.js';
 import type { Worker } from '../engine/worker.js';
+import { CSRF_HEADER, sessionToken } from './session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** The signed-in person, when the web app's session cookie authenticated the request. */
+    user: UserView | undefined;
     /**
      * The deps of the key's mode: live's, or the sandbox's for a test key. Set
      * by the /v1 auth hook; route handlers use this, never deps captured at
@@ -22,13 +27,36 @@ declare module 'fastify' {
   }
 }
 
-/** Reads `Authorization: Bearer <key>` (or `X-Api-Key`). Errors: `unauthorized`. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Reads `Authorization: Bearer <key>` (or `X-Api-Key`), else the web app's
+ * session cookie; a cookie-authenticated write must also carry
+ * `X-Requested-With` (which a cross-site form cannot send).
+ * Errors: `unauthorized`, `csrf_header_missing`.
+ */
 export async function principalOf(deps: Deps, request: FastifyRequest): Promise<Principal> {
   const header = request.headers.authorization;
   const token = header?.startsWith('Bearer ')
     ? header.slice(7).trim()
     : (request.headers['x-api-key'] as string | undefined);
-  if (!token) throw new TandemError('unauthorized', 'send an API key: Authorization: Bearer <key>');
+  if (!token) {
+    const cookie = sessionToken(request);
+    if (!cookie)
+      throw new TandemError(
+        'unauthorized',
+        'send an API key: Authorization: Bearer <key>, or sign in',
+      );
+    const session = await authenticateSession(deps, cookie);
+    if (!session) throw new TandemError('unauthorized', 'your session has ended; sign in again');
+    if (!SAFE_METHODS.has(request.method) && !request.headers[CSRF_HEADER])
+      throw new TandemError(
+        'csrf_header_missing',
+        'a signed-in write needs the X-Requested-With header (the web app sends it)',
+      );
+    request.user = session.user;
+    return session.principal;
+  }
   const p = await authenticate(deps, token);
   if (!p) throw new TandemError('unauthorized', 'unknown or revoked API key');
   return p;

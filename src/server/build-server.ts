@@ -27,8 +27,10 @@ import {
   registerDeprecations,
 } from './deprecations.js';
 import { guardInput } from './input-guard.js';
+import { type OutboxAccess, outboxPage } from './outbox-page.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { redirectRoute } from './redirect.js';
+import { authRoutes } from './routes/auth.js';
 import { backtestRoutes } from './routes/backtest.js';
 import { budgetRoutes } from './routes/budget.js';
 import { calendarFeedRoute, calendarRoutes } from './routes/calendar.js';
@@ -46,6 +48,8 @@ import { programRoutes } from './routes/programs.js';
 import { readRoutes } from './routes/reads.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { tierRoutes } from './routes/tiers.js';
+import { userRoutes } from './routes/users.js';
+import { webAppRoutes } from './web-app.js';
 
 export interface ServerOptions {
   worker?: Worker;
@@ -63,6 +67,12 @@ export interface ServerOptions {
   version?: string;
   /** The deprecated operations to announce and, after their sunset, refuse (tests inject their own). */
   deprecations?: readonly Deprecation[];
+  /** Where the links in Tandem's mail point (TANDEM_PUBLIC_URL); default http://localhost:3000. */
+  publicUrl?: string;
+  /** Who may open `/outbox` (mail kept without SMTP): default `local` (this machine only). */
+  outbox?: OutboxAccess;
+  /** The built web app to serve at `/` (tests point at their own build); default web/dist. */
+  webDist?: string;
 }
 
 /**
@@ -73,6 +83,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Refused to test-mode keys with `live_mode_only` (the sandbox mirrors live configuration). */
     liveOnly?: boolean;
+    /** Needs no key or session (signing in); runs on live data. */
+    public?: boolean;
   }
   interface FastifyInstance {
     tracker: ClickTracker;
@@ -110,6 +122,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   // Before any route is registered: it marks deprecated routes as they are added.
   registerDeprecations(app, opts.deprecations ?? deprecations, deps.clock);
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('user', undefined);
   app.decorateRequest('deps', undefined as unknown as Deps);
   app.decorateRequest('worker', undefined);
   app.decorateRequest('mode', 'live');
@@ -140,10 +153,17 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   redirectRoute(app, tracker, { cookieDays: opts.cookieDays ?? 90 });
   // The calendar feed: its token is the credential (no API key), on live data.
   calendarFeedRoute(app, deps);
+  webAppRoutes(app, opts.webDist);
+  outboxPage(app, deps, opts.outbox ?? (deps.mailer ? 'off' : 'local'));
   // The API in its own encapsulated scope: its hooks (auth, input guard) cost
   // the redirect nothing.
   await app.register(async (v1) => {
     v1.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.config.public) {
+        request.deps = deps;
+        request.worker = opts.worker;
+        return;
+      }
       // Keys of both modes live in the live database.
       const principal = await principalOf(deps, request);
       request.principal = principal;
@@ -195,6 +215,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     mdfRoutes(v1);
     calendarRoutes(v1);
     sandboxRoutes(v1, sandbox);
+    authRoutes(v1, opts.publicUrl ?? 'http://localhost:3000');
+    userRoutes(v1);
   });
 
   app.addHook('onClose', async () => {

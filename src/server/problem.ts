@@ -74,6 +74,13 @@ export const statusOf: Record<ErrorCode, number> = {
   claim_exceeds_approved: 422,
   calendar_feed_not_found: 404,
   report_not_found: 404,
+  sign_in_link_invalid: 401,
+  sign_in_failed: 401,
+  password_too_short: 422,
+  user_not_found: 404,
+  user_exists: 409,
+  last_owner: 409,
+  csrf_header_missing: 403,
   internal_error: 500,
 };
 

@@ -7,6 +7,7 @@ import { integrations } from './migrations/0004-integrations.js';
 import { sandbox } from './migrations/0005-sandbox.js';
 import { integrationCategories } from './migrations/0006-integration-categories.js';
 import { coMarketing } from './migrations/0007-co-marketing.js';
+import { users } from './migrations/0008-users.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -17,6 +18,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0005-sandbox': sandbox(store.dialect),
     '0006-integration-categories': integrationCategories(store.dialect),
     '0007-co-marketing': coMarketing(store.dialect),
+    '0008-users': users(store.dialect),
   };
 }
 

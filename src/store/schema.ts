@@ -291,6 +291,10 @@ export interface Schema {
   mdf_pools: MdfPoolsTable;
   mdf_requests: MdfRequestsTable;
   calendar_feeds: CalendarFeedsTable;
+  users: UsersTable;
+  sign_in_links: SignInLinksTable;
+  sessions: SessionsTable;
+  mail_outbox: MailOutboxTable;
   attribution_shares: AttributionSharesTable;
 }
 
@@ -539,3 +543,46 @@ export const appendOnlyTables = [
   'partner_tier_history',
   'payout_events',
 ] as const;
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  role: string;
+  partner_id: string | null;
+  /** `scrypt$N$r$p$salt$hash`, or NULL: magic links only. */
+  password_hash: string | null;
+  created_at: Int;
+  updated_at: Int;
+  disabled_at: Int | null;
+  last_sign_in_at: Int | null;
+}
+
+export interface SignInLinksTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Int;
+  expires_at: Int;
+  used_at: Int | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: Int;
+  expires_at: Int;
+  revoked_at: Int | null;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  /** Kept only when no SMTP server is configured (the local outbox page shows it). */
+  body: string | null;
+  delivery: string;
+  error: string | null;
+  created_at: Int;
+}

@@ -20,6 +20,7 @@ import {
 } from '../../engine/tracking.js';
 import { requirePartnerAccess, requireScope } from '../auth.js';
 import { idempotent } from '../idempotent.js';
+import { meOf } from './me.js';
 import { principal } from './request-schemas.js';
 
 const partnerParams = z.object({ id: z.string().max(100) });
@@ -100,22 +101,10 @@ export function partnerRoutes(app: FastifyInstance, tracker: ClickTracker | unde
       schema: {
         tags: ['partners'],
         summary:
-          'The key in use (key_id, mode, scopes, partner_id) and, for a partner key, its partner',
+          'The key or signed-in person in use (key_id, mode, scopes, partner_id, user) and, for a partner, its partner',
       },
     },
-    async (request) => {
-      const p = principal(request);
-      const key = { key_id: p.keyId, mode: p.mode, scopes: p.scopes, partner_id: p.partnerId };
-      if (!p.partnerId)
-        return {
-          ...key,
-          name: p.name,
-          operator: true,
-          key: { id: p.keyId, name: p.name, scopes: p.scopes },
-        };
-      // A partner key answers its partner (name is the partner's), plus the key.
-      return { ...(await getPartner(request.deps, p.partnerId)), ...key, key_name: p.name };
-    },
+    async (request) => meOf(request),
   );
 
   r.get(
