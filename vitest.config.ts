@@ -6,8 +6,8 @@ const jsonReport = process.env.VITEST_JSON?.trim();
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', 'web/**', 'data/**', 'test-results/**'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-results/**'],
     environment: 'node',
     // better-sqlite3 is a native addon: child processes isolate it better than worker threads.
     pool: 'forks',

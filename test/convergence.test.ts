@@ -13,6 +13,7 @@ import { readBalances } from '../src/engine/read-balances.js';
 import { type ClickInput, recordClicks } from '../src/engine/record-clicks.js';
 import { releaseAllDue } from '../src/engine/release-holds.js';
 import { createCode, createLink } from '../src/engine/tracking.js';
+import { expectSummariesMatch } from './support/expect-summaries.js';
 import { sequentialIds } from './support/sequential-ids.js';
 import { backend, type TestTandem, testTandem } from './support/test-tandem.js';
 
@@ -418,6 +419,9 @@ describe(`convergence (${backend})`, () => {
           expect(await count(trace('monthly budget'))).toBeGreaterThan(0);
           expect(b.balances).toEqual(a.balances);
           expect(b.accruals).toEqual(a.accruals);
+          // The summaries the dashboards read follow every re-derivation and duplicate.
+          await expectSummariesMatch(ordered);
+          await expectSummariesMatch(shuffled);
         } finally {
           await ordered.close();
           await shuffled.close();

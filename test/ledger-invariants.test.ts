@@ -7,6 +7,7 @@ import { readBalances } from '../src/engine/read-balances.js';
 import { reconcilePayouts } from '../src/engine/reconcile-payouts.js';
 import { seedDemo } from '../src/engine/seed-demo.js';
 import { ledgerTables } from '../src/store/schema.js';
+import { expectSummariesMatch } from './support/expect-summaries.js';
 import { backend, type TestTandem, testTandem } from './support/test-tandem.js';
 
 describe(`ledger invariants on the demo marketplace (${backend})`, () => {
@@ -16,6 +17,10 @@ describe(`ledger invariants on the demo marketplace (${backend})`, () => {
     await seedDemo(t);
   });
   afterAll(async () => t.close());
+
+  it("the dashboards' summaries equal what they sum (daily stats, partner account balances)", async () => {
+    await expectSummariesMatch(t);
+  });
 
   it('every ledger transaction balances per currency and has no zero entry', async () => {
     const unbalanced = await sql<{ tx_id: string }>`

@@ -10,6 +10,7 @@ import type { PayoutsTable } from '../store/schema.js';
 import { jsonIn, jsonOut, toBigInt, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { emitEvent } from './outbox.js';
+import { insertEntries } from './summaries.js';
 import { chunks, type Db, type Tx } from './transaction.js';
 
 /** A payout as the engine handles it. */
@@ -199,8 +200,7 @@ export async function postTransactions(
   }
   for (const part of chunks(txRows, 500))
     await tx.insertInto('ledger_transactions').values(part).execute();
-  for (const part of chunks(entryRows, 500))
-    await tx.insertInto('ledger_entries').values(part).execute();
+  await insertEntries(tx, entryRows);
   return ids;
 }
 

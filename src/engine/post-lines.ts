@@ -14,6 +14,7 @@ import { toIso } from '../core/time.js';
 import type { AccrualLinesTable, LedgerEntriesTable } from '../store/schema.js';
 import { jsonIn } from '../store/values.js';
 import type { Deps } from './deps.js';
+import { addDailyStats, earningDeltas, insertEntries } from './summaries.js';
 import { chunks, type Tx } from './transaction.js';
 
 type EntryRow = Omit<LedgerEntriesTable, 'id'>;
@@ -68,8 +69,8 @@ export async function postDeltas(
     await tx.insertInto('ledger_transactions').values(part).execute();
   for (const part of chunks(lines, 200))
     await tx.insertInto('accrual_lines').values(part).execute();
-  for (const part of chunks(entries, 500))
-    await tx.insertInto('ledger_entries').values(part).execute();
+  await insertEntries(tx, entries);
+  await addDailyStats(tx, earningDeltas(lines));
 
   // Credits are not money: they never wait in the hold queue nor become available for payout.
   const money = lines.filter((l) => !isCreditAsset(l.currency));
@@ -159,8 +160,7 @@ export async function releaseLines(
       });
     }
   }
-  for (const part of chunks(entries, 500))
-    await tx.insertInto('ledger_entries').values(part).execute();
+  await insertEntries(tx, entries);
   for (const part of chunks(due as (typeof due)[number][], 500)) {
     await tx
       .insertInto('releases')

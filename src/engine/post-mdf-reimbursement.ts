@@ -9,6 +9,7 @@ import { jsonIn } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { versionAtOrFirst } from './load-programs.js';
 import { releaseLines } from './post-lines.js';
+import { addDailyStats, earningDeltas, insertEntries } from './summaries.js';
 import type { Tx } from './transaction.js';
 
 /** The rule id MDF reimbursement lines carry. */
@@ -114,19 +115,23 @@ export async function postMdfReimbursement(
       trace: jsonIn(trace),
     })
     .execute();
-  await tx
-    .insertInto('ledger_entries')
-    .values(
-      entries.map((e) => ({
-        tx_id: txId,
-        account: e.account,
-        currency: e.currency,
-        amount: e.amount,
-        line_id: lineId,
-        created_at: r.now,
-      })),
-    )
-    .execute();
+  await insertEntries(
+    tx,
+    entries.map((e) => ({
+      tx_id: txId,
+      account: e.account,
+      currency: e.currency,
+      amount: e.amount,
+      line_id: lineId,
+      created_at: r.now,
+    })),
+  );
+  await addDailyStats(
+    tx,
+    earningDeltas([
+      { partner_id: r.partnerId, occurred_at: r.now, currency: r.currency, amount: r.amount },
+    ]),
+  );
   await releaseLines(
     deps,
     tx,

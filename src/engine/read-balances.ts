@@ -37,9 +37,13 @@ export interface ProgramBalanceView extends BalanceView {
  * earnings.
  * Errors: `partner_not_found`.
  */
-export async function readBalances(deps: Deps, partnerId: string): Promise<BalanceView[]> {
+export async function readBalances(
+  deps: Deps,
+  partnerId: string,
+  source: BalanceSource = 'entries',
+): Promise<BalanceView[]> {
   await getPartner(deps, partnerId);
-  const perProgram = await partnerAccountSums(deps.store.db, partnerId);
+  const perProgram = await partnerAccountSums(deps.store.db, partnerId, source);
   const total = new Map<string, Sums & { negative: bigint }>();
   for (const [key, s] of perProgram) {
     const currency = key.split('|')[1] as string;
@@ -70,12 +74,20 @@ export async function readProgramBalances(
 }
 
 /**
+ * `entries` sums the ledger entries themselves (what money decisions use);
+ * `summary` reads account_balances, kept with every posting: the same
+ * figures in one row per account, for dashboards.
+ */
+export type BalanceSource = 'entries' | 'summary';
+
+/**
  * Sums of a partner's accounts keyed `programId|currency`: exact index
  * lookups of its four accounts in every program.
  */
 export async function partnerAccountSums(
   db: Deps['store']['db'] | Tx,
   partnerId: string,
+  source: BalanceSource = 'entries',
 ): Promise<Map<string, Sums>> {
   // Programs are few: naming every account the partner could have in any of
   // them costs less than finding its programs among its (many) lines.
@@ -85,13 +97,20 @@ export async function partnerAccountSums(
   );
   const out = new Map<string, Sums>();
   if (names.length === 0) return out;
-  const rows = await db
-    .selectFrom('ledger_entries')
-    .select(['account', 'currency'])
-    .select((eb) => eb.fn.sum<string | number | bigint | null>('amount').as('total'))
-    .where('account', 'in', names)
-    .groupBy(['account', 'currency'])
-    .execute();
+  const rows =
+    source === 'summary'
+      ? await db
+          .selectFrom('account_balances')
+          .select(['account', 'currency', 'balance as total'])
+          .where('account', 'in', names)
+          .execute()
+      : await db
+          .selectFrom('ledger_entries')
+          .select(['account', 'currency'])
+          .select((eb) => eb.fn.sum<string | number | bigint | null>('amount').as('total'))
+          .where('account', 'in', names)
+          .groupBy(['account', 'currency'])
+          .execute();
   for (const r of rows) {
     const a = parsePartnerAccount(r.account);
     if (!a) continue;

@@ -6,7 +6,10 @@ import { toBigInt, toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { getPartner } from './partners.js';
 
-export interface DayStats {
+/** Amounts per currency, as decimal strings. */
+export type Amounts = Record<string, string>;
+
+export interface DaySummary {
   date: string;
   clicks: number;
   bot_clicks: number;
@@ -14,68 +17,111 @@ export interface DayStats {
   activations: number;
   payments: number;
   refunds: number;
-  revenue: Record<string, string>;
+  revenue: Amounts;
+  earnings: Amounts;
+}
+
+export type Totals = Omit<DaySummary, 'date'>;
+
+const COUNTS = ['clicks', 'bot_clicks', 'signups', 'activations', 'payments', 'refunds'] as const;
+type Count = (typeof COUNTS)[number];
+
+/** The longest range a summary covers (ten years of days). */
+export const MAX_SUMMARY_DAYS = 3660;
+
+export interface Summed {
+  totals: Totals;
+  series: DaySummary[];
+  minor: { revenue: Map<string, bigint>; earnings: Map<string, bigint> };
 }
 
 /**
- * Clicks and attributed conversions per UTC day in [from, to), for one
- * partner or for the whole marketplace. Days without activity are included
- * with zeros so charts need no gap filling.
+ * Sums daily_stats over the UTC days that [from, to) touches, for one
+ * partner or all: one indexed read of at most (days × metrics) rows, never
+ * the clicks, conversions or ledger rows themselves.
  */
-export async function readDailyStats(
+export async function summarizeDays(
   deps: Deps,
   q: { partnerId?: string | undefined; from: number; to: number },
-): Promise<DayStats[]> {
-  if (q.partnerId) await getPartner(deps, q.partnerId);
-  const db = deps.store.db;
-  const partner = q.partnerId ? sql`AND partner_id = ${q.partnerId}` : sql``;
-  // A literal, not a parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
-  const day = sql.lit(DAY_MS);
-  const [clicks, conversions] = await Promise.all([
-    sql<{ day: unknown; bot: unknown; n: unknown }>`
-      SELECT occurred_at / ${day} AS day, bot, COUNT(*) AS n FROM clicks
-      WHERE occurred_at >= ${q.from} AND occurred_at < ${q.to} ${partner}
-      GROUP BY occurred_at / ${day}, bot`.execute(db),
-    sql<{ day: unknown; type: string; currency: string | null; n: unknown; revenue: unknown }>`
-      SELECT occurred_at / ${day} AS day, type, currency, COUNT(*) AS n, SUM(revenue) AS revenue FROM conversions
-      WHERE occurred_at >= ${q.from} AND occurred_at < ${q.to} ${partner}
-      GROUP BY occurred_at / ${day}, type, currency`.execute(db),
-  ]);
-  const days = new Map<number, DayStats & { minor: Map<string, bigint> }>();
+): Promise<Summed> {
   const first = Math.floor(q.from / DAY_MS);
   const last = Math.ceil(q.to / DAY_MS);
-  for (let d = first; d < last && days.size < 3660; d++) {
+  const partner = q.partnerId ? sql`AND partner_id = ${q.partnerId}` : sql``;
+  const rows = await sql<{ day: unknown; metric: string; currency: string; value: unknown }>`
+    SELECT day, metric, currency, SUM(value) AS value FROM daily_stats
+    WHERE day >= ${first} AND day < ${last} ${partner}
+    GROUP BY day, metric, currency`.execute(deps.store.db);
+  const days = new Map<
+    number,
+    { counts: Record<Count, number>; revenue: Map<string, bigint>; earnings: Map<string, bigint> }
+  >();
+  for (let d = first; d < last && days.size < MAX_SUMMARY_DAYS; d++)
     days.set(d, {
-      date: isoDay(d * DAY_MS),
+      counts: { clicks: 0, bot_clicks: 0, signups: 0, activations: 0, payments: 0, refunds: 0 },
+      revenue: new Map(),
+      earnings: new Map(),
+    });
+  const totals = {
+    counts: {
       clicks: 0,
       bot_clicks: 0,
       signups: 0,
       activations: 0,
       payments: 0,
       refunds: 0,
-      revenue: {},
-      minor: new Map(),
-    });
-  }
-  for (const r of clicks.rows) {
+    } as Record<Count, number>,
+    revenue: new Map<string, bigint>(),
+    earnings: new Map<string, bigint>(),
+  };
+  for (const r of rows.rows) {
     const day = days.get(toNumber(r.day));
     if (!day) continue;
-    if (toNumber(r.bot) === 1) day.bot_clicks += toNumber(r.n);
-    else day.clicks += toNumber(r.n);
+    if (r.metric === 'revenue' || r.metric === 'earnings') {
+      const v = toBigInt(r.value);
+      for (const m of [day[r.metric], totals[r.metric]])
+        m.set(r.currency, (m.get(r.currency) ?? 0n) + v);
+    } else if ((COUNTS as readonly string[]).includes(r.metric)) {
+      const n = toNumber(r.value);
+      day.counts[r.metric as Count] += n;
+      totals.counts[r.metric as Count] += n;
+    }
   }
-  for (const r of conversions.rows) {
-    const day = days.get(toNumber(r.day));
-    if (!day) continue;
-    const n = toNumber(r.n);
-    if (r.type === 'signup') day.signups += n;
-    else if (r.type === 'activation') day.activations += n;
-    else if (r.type === 'payment') day.payments += n;
-    else day.refunds += n;
-    if (r.currency)
-      day.minor.set(r.currency, (day.minor.get(r.currency) ?? 0n) + toBigInt(r.revenue));
-  }
-  return [...days.values()].map(({ minor, ...d }) => ({
-    ...d,
-    revenue: Object.fromEntries([...minor].map(([c, v]) => [c, formatAmount(v, c as Currency)])),
-  }));
+  return {
+    totals: {
+      ...totals.counts,
+      revenue: amounts(totals.revenue),
+      earnings: amounts(totals.earnings),
+    },
+    series: [...days.entries()].map(([d, s]) => ({
+      date: isoDay(d * DAY_MS),
+      ...s.counts,
+      revenue: amounts(s.revenue),
+      earnings: amounts(s.earnings),
+    })),
+    minor: { revenue: totals.revenue, earnings: totals.earnings },
+  };
+}
+
+export const amounts = (m: Map<string, bigint>): Amounts =>
+  Object.fromEntries(
+    [...m.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([c, v]) => [c, formatAmount(v, c as Currency)]),
+  );
+
+export type DayStats = Omit<DaySummary, 'earnings'>;
+
+/**
+ * Clicks and attributed conversions per UTC day, for one partner or for the
+ * whole marketplace, over the days that [from, to) touches (whole days: the
+ * summary is kept per day). Days without activity are included with zeros
+ * so charts need no gap filling.
+ */
+export async function readDailyStats(
+  deps: Deps,
+  q: { partnerId?: string | undefined; from: number; to: number },
+): Promise<DayStats[]> {
+  if (q.partnerId) await getPartner(deps, q.partnerId);
+  const { series } = await summarizeDays(deps, q);
+  return series.map(({ earnings: _earnings, ...day }) => day);
 }

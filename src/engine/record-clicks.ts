@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { isbot } from 'isbot';
 import { sql } from 'kysely';
+import { toNumber } from '../store/values.js';
 import type { Deps } from './deps.js';
 import { markCustomersIn } from './dirty-units.js';
+import { addDailyStats } from './summaries.js';
 import { chunks, inTransaction } from './transaction.js';
 
 export interface ClickInput {
@@ -39,7 +41,8 @@ export async function recordClicks(deps: Deps, clicks: readonly ClickInput[]): P
   if (clicks.length === 0) return;
   await inTransaction(deps, async (tx) => {
     for (const part of chunks(clicks, 300)) {
-      await tx
+      // Only clicks stored now count: a click id seen before is not a new click.
+      const stored = await tx
         .insertInto('clicks')
         .values(
           part.map((c) => ({
@@ -55,7 +58,18 @@ export async function recordClicks(deps: Deps, clicks: readonly ClickInput[]): P
           })),
         )
         .onConflict((oc) => oc.column('id').doNothing())
+        .returning(['partner_id', 'occurred_at', 'bot'])
         .execute();
+      await addDailyStats(
+        tx,
+        stored.map((c) => ({
+          at: toNumber(c.occurred_at),
+          partnerId: c.partner_id,
+          metric: toNumber(c.bot) === 1 ? 'bot_clicks' : 'clicks',
+          currency: '',
+          value: 1n,
+        })),
+      );
       const now = deps.clock.now();
       const ids = part.map((c) => c.id);
       await markCustomersIn(

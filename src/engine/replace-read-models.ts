@@ -1,6 +1,7 @@
 import type { CustomerDerivation } from '../core/derive-customer.js';
 import { canonicalJson } from '../core/event-input.js';
 import { jsonIn, jsonOut, toBigInt, toNumber } from '../store/values.js';
+import { addDailyStats, conversionDeltas } from './summaries.js';
 import { chunks, type Tx } from './transaction.js';
 
 /**
@@ -38,6 +39,14 @@ export async function replaceReadModels(
   const changedEvents = new Set<string>();
   const haveAttribution = new Set<string>();
   const haveConversion = new Set<string>();
+  const oldConversions: {
+    event_id: string;
+    partner_id: string;
+    type: string;
+    occurred_at: unknown;
+    currency: string | null;
+    revenue: unknown;
+  }[] = [];
   for (const part of chunks(customers, 500)) {
     const rows = await tx
       .selectFrom('attributions')
@@ -72,6 +81,7 @@ export async function replaceReadModels(
     for (const r of conv) {
       const key = `${r.event_id}|${r.program_id}`;
       haveConversion.add(key);
+      oldConversions.push(r);
       const fp = [
         r.partner_id,
         r.type,
@@ -100,6 +110,25 @@ export async function replaceReadModels(
   }
   for (const part of chunks([...changedEvents], 500))
     await tx.deleteFrom('conversions').where('event_id', 'in', part).execute();
+  const newConversions = conversions.filter((c) => changedEvents.has(c.eventId));
+  // The daily summary follows: minus what was deleted, plus what is inserted below.
+  await addDailyStats(tx, [
+    ...oldConversions
+      .filter((r) => changedEvents.has(r.event_id))
+      .flatMap((r) => conversionDeltas(r, -1n)),
+    ...newConversions.flatMap((c) =>
+      conversionDeltas(
+        {
+          partner_id: c.partnerId,
+          type: c.type,
+          occurred_at: c.occurredAt,
+          currency: c.currency ?? null,
+          revenue: c.revenue,
+        },
+        1n,
+      ),
+    ),
+  ]);
   const newAttributions = attributions.filter((a) => changedCustomers.has(a.customerId));
   for (const part of chunks(newAttributions, 300)) {
     await tx
@@ -128,7 +157,6 @@ export async function replaceReadModels(
   );
   for (const part of chunks(shares, 300))
     await tx.insertInto('attribution_shares').values(part).execute();
-  const newConversions = conversions.filter((c) => changedEvents.has(c.eventId));
   for (const c of newConversions)
     touched.push({ programId: c.programId, partnerId: c.partnerId, at: c.occurredAt });
   for (const part of chunks(newConversions, 500)) {

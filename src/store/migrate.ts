@@ -8,6 +8,7 @@ import { sandbox } from './migrations/0005-sandbox.js';
 import { integrationCategories } from './migrations/0006-integration-categories.js';
 import { coMarketing } from './migrations/0007-co-marketing.js';
 import { users } from './migrations/0008-users.js';
+import { summaries } from './migrations/0009-summaries.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -19,6 +20,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0006-integration-categories': integrationCategories(store.dialect),
     '0007-co-marketing': coMarketing(store.dialect),
     '0008-users': users(store.dialect),
+    '0009-summaries': summaries(store.dialect),
   };
 }
 

@@ -295,6 +295,8 @@ export interface Schema {
   sign_in_links: SignInLinksTable;
   sessions: SessionsTable;
   mail_outbox: MailOutboxTable;
+  daily_stats: DailyStatsTable;
+  account_balances: AccountBalancesTable;
   attribution_shares: AttributionSharesTable;
 }
 
@@ -585,4 +587,20 @@ export interface MailOutboxTable {
   delivery: string;
   error: string | null;
   created_at: Int;
+}
+
+export interface DailyStatsTable {
+  /** Days since 1970-01-01 (UTC). */
+  day: Int;
+  partner_id: string;
+  /** clicks, bot_clicks, signups, activations, payments, refunds (currency ''), revenue, earnings. */
+  metric: string;
+  currency: string;
+  value: Int;
+}
+
+export interface AccountBalancesTable {
+  account: string;
+  currency: string;
+  balance: Int;
 }

@@ -1,0 +1,168 @@
+import { sql } from 'kysely';
+import { formatBasisPoints } from '../core/factor.js';
+import { divideHalfEven } from '../core/rounding.js';
+import { DAY_MS, toIso } from '../core/time.js';
+import { toBigInt, toNumber } from '../store/values.js';
+import type { Deps } from './deps.js';
+import { type BalanceView, readBalances } from './read-balances.js';
+import {
+  type Amounts,
+  amounts,
+  type DaySummary,
+  summarizeDays,
+  type Totals,
+} from './read-stats.js';
+
+export interface PartnerDashboard {
+  partner_id: string;
+  from: string;
+  to: string;
+  totals: Totals;
+  series: DaySummary[];
+  balances: BalanceView[];
+  as_of: string;
+}
+
+/**
+ * A partner's dashboard in one read: clicks, conversions, attributed
+ * revenue and earnings per day and in total over [from, to), and balances,
+ * all from summaries kept with every write (daily_stats,
+ * account_balances), so it costs the same with a thousand events or a
+ * billion. Errors: `partner_not_found`.
+ */
+export async function readPartnerDashboard(
+  deps: Deps,
+  q: { partnerId: string; from: number; to: number },
+): Promise<PartnerDashboard> {
+  const asOf = deps.clock.now();
+  const [balances, summed] = await Promise.all([
+    readBalances(deps, q.partnerId, 'summary'),
+    summarizeDays(deps, q),
+  ]);
+  return {
+    partner_id: q.partnerId,
+    from: toIso(q.from),
+    to: toIso(q.to),
+    totals: summed.totals,
+    series: summed.series,
+    balances,
+    as_of: toIso(asOf),
+  };
+}
+
+export interface Overview {
+  from: string;
+  to: string;
+  attributed_revenue: Amounts;
+  incentive_cost: Amounts;
+  /** Incentive cost as a percent of attributed revenue, per currency ("12.5"). */
+  cost_share: Record<string, string>;
+  /** Partners with a click or a conversion in the range. */
+  active_partners: number;
+  partners_by_status: Record<string, number>;
+  conversions: { signups: number; activations: number; payments: number; refunds: number };
+  clicks: number;
+  /** What partners are owed (pending, available, in payment), what they owe back, and what was paid. */
+  liabilities: {
+    pending: Amounts;
+    available: Amounts;
+    processing: Amounts;
+    negative: Amounts;
+    paid: Amounts;
+  };
+  series: {
+    date: string;
+    revenue: Amounts;
+    cost: Amounts;
+    signups: number;
+    activations: number;
+    clicks: number;
+  }[];
+  as_of: string;
+}
+
+/**
+ * The operator's overview of the marketplace over [from, to), from the
+ * same summaries as the partner dashboard plus the partner accounts'
+ * balances (one row per account) and partner counts.
+ */
+export async function readOverview(deps: Deps, q: { from: number; to: number }): Promise<Overview> {
+  const asOf = deps.clock.now();
+  const first = Math.floor(q.from / DAY_MS);
+  const last = Math.ceil(q.to / DAY_MS);
+  const [summed, active, statuses, balances] = await Promise.all([
+    summarizeDays(deps, q),
+    sql<{ n: unknown }>`
+      SELECT COUNT(DISTINCT partner_id) AS n FROM daily_stats
+      WHERE day >= ${first} AND day < ${last} AND metric IN ('clicks', 'signups', 'activations', 'payments')`.execute(
+      deps.store.db,
+    ),
+    deps.store.db
+      .selectFrom('partners')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute(),
+    sql<{ currency: string; kind: string; balance: unknown }>`
+      SELECT currency,
+        CASE WHEN account LIKE '%:pending' THEN 'pending' WHEN account LIKE '%:available' AND balance < 0 THEN 'negative'
+             WHEN account LIKE '%:available' THEN 'available' WHEN account LIKE '%:processing' THEN 'processing'
+             WHEN account LIKE '%:paid' THEN 'paid' ELSE 'other' END AS kind,
+        SUM(balance) AS balance
+      FROM account_balances WHERE LENGTH(currency) = 3
+      GROUP BY currency, CASE WHEN account LIKE '%:pending' THEN 'pending' WHEN account LIKE '%:available' AND balance < 0 THEN 'negative'
+             WHEN account LIKE '%:available' THEN 'available' WHEN account LIKE '%:processing' THEN 'processing'
+             WHEN account LIKE '%:paid' THEN 'paid' ELSE 'other' END`.execute(deps.store.db),
+  ]);
+  const liabilities = {
+    pending: new Map(),
+    available: new Map(),
+    processing: new Map(),
+    negative: new Map(),
+    paid: new Map(),
+  } as Record<keyof Overview['liabilities'], Map<string, bigint>>;
+  for (const r of balances.rows) {
+    const m = liabilities[r.kind as keyof Overview['liabilities']];
+    if (!m) continue;
+    const v = toBigInt(r.balance);
+    m.set(r.currency, (m.get(r.currency) ?? 0n) + (r.kind === 'negative' ? -v : v));
+  }
+  const costShare: Record<string, string> = {};
+  for (const [currency, revenue] of summed.minor.revenue) {
+    const cost = summed.minor.earnings.get(currency) ?? 0n;
+    if (revenue > 0n)
+      costShare[currency] = formatBasisPoints(divideHalfEven(cost * 10_000n, revenue));
+  }
+  const t = summed.totals;
+  return {
+    from: toIso(q.from),
+    to: toIso(q.to),
+    attributed_revenue: t.revenue,
+    incentive_cost: t.earnings,
+    cost_share: costShare,
+    active_partners: toNumber(active.rows[0]?.n ?? 0),
+    partners_by_status: Object.fromEntries(statuses.map((s) => [s.status, toNumber(s.n)])),
+    conversions: {
+      signups: t.signups,
+      activations: t.activations,
+      payments: t.payments,
+      refunds: t.refunds,
+    },
+    clicks: t.clicks,
+    liabilities: {
+      pending: amounts(liabilities.pending),
+      available: amounts(liabilities.available),
+      processing: amounts(liabilities.processing),
+      negative: amounts(liabilities.negative),
+      paid: amounts(liabilities.paid),
+    },
+    series: summed.series.map((d) => ({
+      date: d.date,
+      revenue: d.revenue,
+      cost: d.earnings,
+      signups: d.signups,
+      activations: d.activations,
+      clicks: d.clicks,
+    })),
+    as_of: toIso(asOf),
+  };
+}
