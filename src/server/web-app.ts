@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -31,9 +30,17 @@ const appPaths = ['/', '/sign-in', '/sign-in/*', '/portal', '/portal/*', '/conso
 export function webAppRoutes(app: FastifyInstance, dist = webDist) {
   const root = resolve(dist, 'assets');
   const index = join(dist, 'index.html');
-  let html: string | undefined;
+  // Read again when the file changes, so a rebuild is served without a restart.
+  let cached: { mtimeMs: number; html: string } | undefined;
+  const current = async (): Promise<string | undefined> => {
+    const info = await stat(index).catch(() => undefined);
+    if (!info) return undefined;
+    if (cached?.mtimeMs !== info.mtimeMs)
+      cached = { mtimeMs: info.mtimeMs, html: await readFile(index, 'utf8') };
+    return cached.html;
+  };
   const page = async (_request: unknown, reply: FastifyReply) => {
-    html ??= existsSync(index) ? readFileSync(index, 'utf8') : undefined;
+    const html = await current();
     securityHeaders(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
     if (!html)
       return reply
