@@ -75,6 +75,20 @@ export const sections: readonly Section[] = [
     },
   },
   {
+    key: 'links',
+    diff: (out, b, a) => {
+      const before = b.links?.destinations ?? [];
+      const after = a.links?.destinations ?? [];
+      if (before.join(' ') !== after.join(' '))
+        out.changed(
+          'links.destinations',
+          b.links?.destinations,
+          a.links?.destinations,
+          `Tracking links may point to ${before.length ? before.join(', ') : 'any address'} → ${after.length ? after.join(', ') : 'any address'}`,
+        );
+    },
+  },
+  {
     key: 'rewards',
     diff: (out, b, a) => diffRules(out, 'rewards', 'Reward', b.rewards, a.rewards),
   },

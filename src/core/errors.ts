@@ -29,6 +29,7 @@ export const errorCodes = [
   'partner_not_approved',
   'invalid_partner_transition',
   'link_not_found',
+  'destination_not_allowed',
   'code_not_found',
   'code_taken',
   'accrual_not_found',

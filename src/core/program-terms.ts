@@ -18,6 +18,7 @@ import {
   integrationTermsSchema,
 } from './integration-terms.js';
 import { zodIssues } from './issues.js';
+import { destinationPattern } from './link-destinations.js';
 import { stateMetrics } from './metrics.js';
 import { parseAmount } from './money.js';
 import { compilePayoutTerms, type PayoutTerms, payoutTermsSchema } from './payout-terms.js';
@@ -203,6 +204,11 @@ export const programTermsSchema = z
         priority: ['coupon', 'referral_code', 'click', 'campaign'],
       }),
     hold_days: z.number().int().min(0).max(365).default(30),
+    /** Where tracking links may point (host names, `*.` for subdomains); none: anywhere. */
+    links: z
+      .object({ destinations: z.array(destinationPattern).min(1).max(100) })
+      .strict()
+      .optional(),
     rewards: z.array(ruleSchema).max(100),
     caps: z.object({ per_partner_per_month: amount.optional() }).strict().optional(),
     /** Days between publishing a later version and its effective_from (corrections excepted). */
@@ -452,6 +458,8 @@ export interface ProgramTerms {
     credit: CreditTerms | undefined;
   };
   holdDays: number;
+  /** Hosts tracking links may point to; undefined: anywhere. */
+  linkDestinations: string[] | undefined;
   rewards: CompiledRule[];
   capPerPartnerPerMonth: bigint | undefined;
   noticeDays: number;
@@ -520,6 +528,7 @@ export function compileTerms(doc: ProgramTermsDocument): ProgramTerms {
       credit: compileCredit(doc.attribution.credit),
     },
     holdDays: doc.hold_days,
+    linkDestinations: doc.links ? [...doc.links.destinations] : undefined,
     rewards: rules(doc.rewards),
     capPerPartnerPerMonth: opt(doc.caps?.per_partner_per_month),
     noticeDays: doc.notice_days,

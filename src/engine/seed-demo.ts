@@ -26,6 +26,8 @@ export const demoTerms = {
     priority: ['coupon', 'referral_code', 'click'],
   },
   hold_days: 30,
+  // Partners' links may point only at the marketplace (no redirects to elsewhere).
+  links: { destinations: ['marketplace.example', '*.marketplace.example'] },
   rewards: [
     {
       id: 'qualified-signup',

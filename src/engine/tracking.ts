@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { TandemError } from '../core/errors.js';
+import { destinationAllowed } from '../core/link-destinations.js';
 import { toIso } from '../core/time.js';
 import { normalizeCode } from '../core/touch.js';
 import { toNumber, toOptionalNumber } from '../store/values.js';
 import { audit } from './audit.js';
 import type { Deps } from './deps.js';
 import { markCustomersIn } from './dirty-units.js';
+import { versionAtOrFirst } from './load-programs.js';
 import { getPartnerIn } from './partners.js';
 import { findProgram } from './programs.js';
 import { inTransaction, type Tx } from './transaction.js';
@@ -81,7 +83,8 @@ async function enroll(tx: Tx, programId: string, partnerId: string, now: number)
  * partner creating its own link (`enrolledOnly`) must already be enrolled.
  * Errors: `partner_not_found`, `partner_not_approved`, `program_not_found`
  * (also for a program the partner may not join itself), `code_taken`,
- * `validation_failed` (bad URL).
+ * `validation_failed` (bad URL), `destination_not_allowed` (a host the
+ * program's terms do not list under `links.destinations`).
  */
 export async function createLink(
   deps: Deps,
@@ -98,8 +101,9 @@ export async function createLink(
   actor = 'system',
 ): Promise<LinkView> {
   let destination: string;
+  let url: URL;
   try {
-    const url = new URL(input.destination);
+    url = new URL(input.destination);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
     destination = withUtm(input.destination, input.utm);
   } catch {
@@ -121,6 +125,13 @@ export async function createLink(
       if (!enrolled) throw new TandemError('program_not_found', `no program "${input.program}"`);
     }
     const now = deps.clock.now();
+    const allowed = (await versionAtOrFirst(tx, program.id, now))?.terms.linkDestinations;
+    if (!destinationAllowed(allowed, url))
+      throw new TandemError(
+        'destination_not_allowed',
+        `links of this program may point to ${allowed?.join(', ')}, not ${url.hostname}`,
+        { allowed },
+      );
     let code = input.code;
     if (code) {
       const taken = await tx

@@ -31,6 +31,7 @@ export const statusOf: Record<ErrorCode, number> = {
   partner_not_approved: 422,
   invalid_partner_transition: 422,
   link_not_found: 404,
+  destination_not_allowed: 422,
   code_not_found: 404,
   code_taken: 409,
   accrual_not_found: 404,
