@@ -138,6 +138,8 @@ describe(`dashboard and overview summaries (${backend})`, () => {
       payments: 1,
       earnings: { USD: '25.00' },
     });
+    const links = (await apiClient(s, beta.key)('GET', `/v1/partners/${beta.id}/links`)).json();
+    expect(links.data).toMatchObject([{ clicks: 1, bot_clicks: 1 }]);
     expectProblem(
       await apiClient(s, beta.key)('GET', `/v1/partners/${alpha.id}/dashboard`),
       404,
