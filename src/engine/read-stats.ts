@@ -29,6 +29,33 @@ type Count = (typeof COUNTS)[number];
 /** The longest range a summary covers (ten years of days). */
 export const MAX_SUMMARY_DAYS = 3660;
 
+type Row = { day: unknown; metric: string; currency: string; value: unknown };
+
+/**
+ * The summary's rows for a range that starts or ends inside a day, counted
+ * from the rows themselves, so a partial day holds only what happened in
+ * the range (a rare request: the app and the defaults ask for whole days).
+ */
+function exactRows(from: number, to: number, partner: ReturnType<typeof sql>) {
+  // A literal: PostgreSQL must see the same expression in SELECT and GROUP BY.
+  const day = sql.lit(DAY_MS);
+  const inRange = sql`occurred_at >= ${from} AND occurred_at < ${to} ${partner}`;
+  return sql<Row>`
+    SELECT occurred_at / ${day} AS day, CASE WHEN bot = 1 THEN 'bot_clicks' ELSE 'clicks' END AS metric,
+      '' AS currency, COUNT(*) AS value
+    FROM clicks WHERE ${inRange} GROUP BY 1, 2
+    UNION ALL
+    SELECT occurred_at / ${day}, CASE type WHEN 'signup' THEN 'signups' WHEN 'activation' THEN 'activations'
+      WHEN 'payment' THEN 'payments' ELSE 'refunds' END, '', COUNT(*)
+    FROM conversions WHERE ${inRange} GROUP BY 1, 2
+    UNION ALL
+    SELECT occurred_at / ${day}, 'revenue', currency, SUM(revenue)
+    FROM conversions WHERE ${inRange} AND currency IS NOT NULL GROUP BY 1, 3
+    UNION ALL
+    SELECT occurred_at / ${day}, 'earnings', currency, SUM(amount)
+    FROM accrual_lines WHERE ${inRange} AND LENGTH(currency) = 3 GROUP BY 1, 3`;
+}
+
 export interface Summed {
   totals: Totals;
   series: DaySummary[];
@@ -36,9 +63,9 @@ export interface Summed {
 }
 
 /**
- * Sums daily_stats over the UTC days that [from, to) touches, for one
- * partner or all: one indexed read of at most (days × metrics) rows, never
- * the clicks, conversions or ledger rows themselves.
+ * Sums daily_stats over the UTC days of [from, to), for one partner or all:
+ * one indexed read of at most (days × metrics) rows, never the clicks,
+ * conversions or ledger rows themselves — unless the range cuts a day.
  */
 export async function summarizeDays(
   deps: Deps,
@@ -47,10 +74,14 @@ export async function summarizeDays(
   const first = Math.floor(q.from / DAY_MS);
   const last = Math.ceil(q.to / DAY_MS);
   const partner = q.partnerId ? sql`AND partner_id = ${q.partnerId}` : sql``;
-  const rows = await sql<{ day: unknown; metric: string; currency: string; value: unknown }>`
-    SELECT day, metric, currency, SUM(value) AS value FROM daily_stats
-    WHERE day >= ${first} AND day < ${last} ${partner}
-    GROUP BY day, metric, currency`.execute(deps.store.db);
+  const aligned = q.from % DAY_MS === 0 && q.to % DAY_MS === 0;
+  const rows = await (aligned
+    ? sql<Row>`
+        SELECT day, metric, currency, SUM(value) AS value FROM daily_stats
+        WHERE day >= ${first} AND day < ${last} ${partner}
+        GROUP BY day, metric, currency`
+    : exactRows(q.from, q.to, partner)
+  ).execute(deps.store.db);
   const days = new Map<
     number,
     { counts: Record<Count, number>; revenue: Map<string, bigint>; earnings: Map<string, bigint> }
@@ -112,10 +143,9 @@ export const amounts = (m: Map<string, bigint>): Amounts =>
 export type DayStats = Omit<DaySummary, 'earnings'>;
 
 /**
- * Clicks and attributed conversions per UTC day, for one partner or for the
- * whole marketplace, over the days that [from, to) touches (whole days: the
- * summary is kept per day). Days without activity are included with zeros
- * so charts need no gap filling.
+ * Clicks and attributed conversions per UTC day in [from, to), for one
+ * partner or for the whole marketplace. Days without activity are included
+ * with zeros so charts need no gap filling.
  */
 export async function readDailyStats(
   deps: Deps,

@@ -153,6 +153,46 @@ describe(`dashboard and overview summaries (${backend})`, () => {
     );
   });
 
+  it('a range that cuts days counts only what happened inside it', async () => {
+    const alpha = partners.alpha as { id: string; key: string };
+    const r = await admin(
+      'GET',
+      `/v1/partners/${alpha.id}/stats?from=2026-03-08T10:30:00Z&to=2026-03-09T10:30:00Z`,
+    );
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().data).toEqual([
+      {
+        date: '2026-03-08',
+        clicks: 0,
+        bot_clicks: 0,
+        signups: 0,
+        activations: 0,
+        payments: 1,
+        refunds: 0,
+        revenue: { USD: '100.00' },
+      },
+      {
+        date: '2026-03-09',
+        clicks: 1,
+        bot_clicks: 0,
+        signups: 1,
+        activations: 0,
+        payments: 0,
+        refunds: 0,
+        revenue: {},
+      },
+    ]);
+    const whole = (
+      await admin('GET', `/v1/partners/${alpha.id}/stats?from=2026-03-08&to=2026-03-10`)
+    ).json().data;
+    expect(
+      whole.map((d: { signups: number; payments: number }) => [d.signups, d.payments]),
+    ).toEqual([
+      [1, 1],
+      [1, 2],
+    ]);
+  });
+
   it('the overview adds up every partner and what they are owed', async () => {
     const r = await admin('GET', '/v1/overview?from=2026-03-01&to=2026-03-11');
     expect(r.statusCode, r.body).toBe(200);
