@@ -12,6 +12,7 @@ import { type ClickInput, recordClicks } from './record-clicks.js';
 import { releaseAllDue } from './release-holds.js';
 import { seedDemoCampaigns } from './seed-demo-campaigns.js';
 import { seedDemoIntegrations } from './seed-demo-integrations.js';
+import { seedDemoKnowledgeBase } from './seed-demo-knowledge-base.js';
 import { seedDemoPayouts } from './seed-demo-payouts.js';
 import { createCode, createLink } from './tracking.js';
 import { createUser } from './users.js';
@@ -467,6 +468,7 @@ export async function seedDemo(
     await createUser(deps, { email, name, role }, { id: 'demo', role: null }).catch((e) => {
       if (!(e instanceof TandemError && e.code === 'user_exists')) throw e;
     });
+  await seedDemoKnowledgeBase(deps);
   return {
     partners: PARTNERS.length,
     events: events.length + integrations.events + campaigns.events,

@@ -39,6 +39,7 @@ import { campaignRoutes } from './routes/campaigns.js';
 import { eventRoutes } from './routes/events.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { keyRoutes } from './routes/keys.js';
+import { knowledgeBaseRoutes } from './routes/knowledge-base.js';
 import { mdfRoutes } from './routes/mdf.js';
 import { partnerProgramRoutes } from './routes/partner-programs.js';
 import { partnerRoutes } from './routes/partners.js';
@@ -217,6 +218,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     sandboxRoutes(v1, sandbox);
     authRoutes(v1, opts.publicUrl ?? 'http://localhost:3000');
     userRoutes(v1);
+    knowledgeBaseRoutes(v1);
   });
 
   app.addHook('onClose', async () => {

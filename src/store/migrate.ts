@@ -9,6 +9,7 @@ import { integrationCategories } from './migrations/0006-integration-categories.
 import { coMarketing } from './migrations/0007-co-marketing.js';
 import { users } from './migrations/0008-users.js';
 import { summaries } from './migrations/0009-summaries.js';
+import { knowledgeBase } from './migrations/0010-knowledge-base.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0007-co-marketing': coMarketing(store.dialect),
     '0008-users': users(store.dialect),
     '0009-summaries': summaries(store.dialect),
+    '0010-knowledge-base': knowledgeBase(store.dialect),
   };
 }
 

@@ -298,6 +298,8 @@ export interface Schema {
   daily_stats: DailyStatsTable;
   account_balances: AccountBalancesTable;
   attribution_shares: AttributionSharesTable;
+  kb_pages: KbPagesTable;
+  kb_page_revisions: KbPageRevisionsTable;
 }
 
 export interface AttributionSharesTable {
@@ -603,4 +605,39 @@ export interface AccountBalancesTable {
   account: string;
   currency: string;
   balance: Int;
+}
+
+export interface KbPagesTable {
+  id: string;
+  /** Unique; lowercase a-z, 0-9 and single hyphens. */
+  slug: string;
+  title: string;
+  /** Markdown. */
+  body: string;
+  /** `partners` (the portal and operators) or `operators` (the internal playbook). */
+  audience: string;
+  position: Int;
+  published: Bool;
+  /** 1 when created, +1 on every save. */
+  version: Int;
+  created_by: string;
+  created_at: Int;
+  updated_by: string;
+  updated_at: Int;
+}
+
+/** Every saved state of a page; append-only. */
+export interface KbPageRevisionsTable {
+  id: string;
+  page_id: string;
+  version: Int;
+  slug: string;
+  title: string;
+  body: string;
+  audience: string;
+  position: Int;
+  published: Bool;
+  note: string | null;
+  actor: string;
+  at: Int;
 }

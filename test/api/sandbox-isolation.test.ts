@@ -68,6 +68,8 @@ const pathParams: Record<string, Fill> = {
   'campaign-reports/{id}': (m) => m.first('campaign_reports.id'),
   'pools/{id}': (m) => m.first('mdf_pools.id'),
   'requests/{id}': (m) => m.first('mdf_requests.id'),
+  // Knowledge base pages are live content (test keys: 403 live_mode_only).
+  'kb/{slug}': () => 'how-referrals-work',
 };
 /** Query parameters: required ones must be here; optional ones here are tried filled as well. */
 const queryParams: Record<string, Fill> = {

@@ -1711,6 +1711,194 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/kb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Knowledge base pages in reading order, without their bodies: a partner sees the published pages for partners, an operator (read) every page */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** Write a page (programs:write): version 1, a draft unless published is true. 409 kb_slug_taken */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description partners: the portal and operators; operators: the internal playbook
+                         * @enum {string}
+                         */
+                        audience: "partners" | "operators";
+                        /**
+                         * @description Markdown (GitHub flavoured); raw HTML is shown as text by the web app
+                         * @default
+                         */
+                        body?: string;
+                        /** @description what changed and why, for the history */
+                        note?: string;
+                        /** @description default: after every page */
+                        position?: number;
+                        /** @default false */
+                        published?: boolean;
+                        slug: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One page with its Markdown body and version (also the ETag). A partner asking for an internal or unpublished page gets 404 kb_page_not_found */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** Save a page (programs:write): fields left out keep their value; `slug` renames it, `published` publishes or unpublishes it. Name the version you edited (`version`, or If-Match): if someone saved since, 409 kb_page_conflict and nothing is written */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description partners: the portal and operators; operators: the internal playbook
+                         * @enum {string}
+                         */
+                        audience?: "partners" | "operators";
+                        /** @description Markdown (GitHub flavoured); raw HTML is shown as text by the web app */
+                        body?: string;
+                        /** @description what changed and why, for the history */
+                        note?: string;
+                        /** @description reading order, lowest first */
+                        position?: number;
+                        published?: boolean;
+                        slug?: string;
+                        title?: string;
+                        /** @description the version you edited (or send If-Match) */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/{slug}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page's history (programs:write), newest first: every saved version with who saved it, when, its note, what it changed and its content */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/links/{linkId}/disable": {
         parameters: {
             query?: never;

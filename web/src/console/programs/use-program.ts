@@ -1,0 +1,12 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, call } from '../../api/client';
+import type { Program } from '../models';
+
+/** One program (by id or key) with every version. */
+export function useProgram(program: string) {
+  return useQuery({
+    queryKey: ['program', program],
+    queryFn: () =>
+      call<Program>(api.GET('/v1/programs/{program}', { params: { path: { program } } })),
+  });
+}

@@ -1,0 +1,26 @@
+/** What a write did, in words: done, or refused and why. */
+export type StatusResult = { ok: boolean; text: string };
+
+/**
+ * The outcome of the last change: success in a polite live region
+ * (present before it fills, so it is announced), a refusal as an alert
+ * (announced when it appears).
+ */
+export function StatusNotice({ result }: { result: StatusResult | null }) {
+  return (
+    <>
+      <div role="status" aria-live="polite">
+        {result?.ok ? (
+          <div className="notice notice-ok">
+            <p>{result.text}</p>
+          </div>
+        ) : null}
+      </div>
+      {result && !result.ok ? (
+        <div className="notice notice-error" role="alert">
+          <p>{result.text}</p>
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+import { Badge } from '../ui/badge';
+import { formatDate } from '../ui/format';
+import type { Accrual } from './models';
+
+/** Pending (with the day it becomes available) or Available. */
+export function AccrualStatus({ accrual }: { accrual: Pick<Accrual, 'status' | 'available_at'> }) {
+  if (accrual.status === 'available') return <Badge tone="ok">Available</Badge>;
+  return (
+    <span>
+      <Badge tone="warn">Pending</Badge>{' '}
+      <span className="small muted">until {formatDate(accrual.available_at)}</span>
+    </span>
+  );
+}

@@ -1,0 +1,217 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, call } from '../api/client';
+import { Badge, type Tone } from '../ui/badge';
+import { formatDate, humanize } from '../ui/format';
+import { Money } from '../ui/money';
+import { PageHeader } from '../ui/page-header';
+import { EmptyState, ErrorNotice, Loading } from '../ui/states';
+import { TableScroll } from '../ui/table-scroll';
+import type { CalendarItem, Campaign, MdfRequest } from './models';
+
+const kindWords: Record<string, string> = {
+  campaign: 'Campaign',
+  accelerator: 'Accelerator',
+  program_version: 'New terms',
+  payout: 'Payout',
+};
+
+const kindTone: Record<string, Tone> = {
+  campaign: 'info',
+  accelerator: 'ok',
+  program_version: 'warn',
+  payout: 'neutral',
+};
+
+function dateSpan(item: { starts_at: string; ends_at: string; all_day?: boolean }): string {
+  const start = formatDate(item.starts_at);
+  // An all-day item ends at the start of the next day: it is one day long.
+  const days = (Date.parse(item.ends_at) - Date.parse(item.starts_at)) / 86_400_000;
+  if (item.all_day && days <= 1) return start;
+  const end = formatDate(item.ends_at);
+  return start === end ? start : `${start} – ${end}`;
+}
+
+function Calendar() {
+  const calendar = useQuery({
+    queryKey: ['portal', 'calendar'],
+    queryFn: () => call<{ data: CalendarItem[] }>(api.GET('/v1/calendar')),
+  });
+  if (calendar.isPending) return <Loading label="Loading the calendar…" />;
+  if (calendar.isError) {
+    return <ErrorNotice error={calendar.error} retry={() => calendar.refetch()} />;
+  }
+  const now = Date.now();
+  const items = calendar.data.data
+    .filter((i) => Date.parse(i.ends_at) >= now)
+    .sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+  if (items.length === 0) {
+    return (
+      <EmptyState title="Nothing scheduled">Nothing is planned for the coming months.</EmptyState>
+    );
+  }
+  return (
+    <ul className="calendar-list">
+      {items.map((i) => (
+        <li key={`${i.kind}-${i.id}`}>
+          <span className="calendar-date">{dateSpan(i)}</span>
+          <span>
+            <Badge tone={kindTone[i.kind] ?? 'neutral'}>
+              {kindWords[i.kind] ?? humanize(i.kind)}
+            </Badge>{' '}
+            {i.title}
+            {i.status !== 'confirmed' ? (
+              <span className="muted"> ({humanize(i.status)})</span>
+            ) : null}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Campaigns() {
+  const campaigns = useQuery({
+    queryKey: ['portal', 'campaigns'],
+    queryFn: () => call<{ data: Campaign[] }>(api.GET('/v1/campaigns')),
+  });
+  if (campaigns.isPending) return <Loading label="Loading your campaigns…" />;
+  if (campaigns.isError) {
+    return <ErrorNotice error={campaigns.error} retry={() => campaigns.refetch()} />;
+  }
+  if (campaigns.data.data.length === 0) {
+    return (
+      <EmptyState title="No campaigns yet">
+        <p>Co-marketing campaigns you run with the marketplace appear here.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <TableScroll label="Your campaigns">
+      <table className="stack-table">
+        <thead>
+          <tr>
+            <th scope="col">Campaign</th>
+            <th scope="col">When</th>
+            <th scope="col">Status</th>
+            <th scope="col">Assets</th>
+          </tr>
+        </thead>
+        <tbody>
+          {campaigns.data.data.map((c) => (
+            <tr key={c.id}>
+              <td>
+                <strong>{c.name}</strong>
+                {c.goal ? <div className="small muted">{c.goal}</div> : null}
+              </td>
+              <td data-label="When" style={{ whiteSpace: 'nowrap' }}>
+                {dateSpan(c)}
+              </td>
+              <td data-label="Status">
+                <Badge>{humanize(c.status)}</Badge>
+              </td>
+              <td data-label="Assets">
+                {c.assets.length === 0
+                  ? '—'
+                  : c.assets.map((a) => (
+                      <div key={a.url}>
+                        <a href={a.url} target="_blank" rel="noopener noreferrer">
+                          {a.label}
+                        </a>
+                      </div>
+                    ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
+function MdfRequests() {
+  const requests = useQuery({
+    queryKey: ['portal', 'mdf-requests'],
+    queryFn: () => call<{ data: MdfRequest[] }>(api.GET('/v1/mdf/requests')),
+  });
+  if (requests.isPending) return <Loading label="Loading your fund requests…" />;
+  if (requests.isError) {
+    return <ErrorNotice error={requests.error} retry={() => requests.refetch()} />;
+  }
+  if (requests.data.data.length === 0) {
+    return (
+      <EmptyState title="No fund requests">
+        <p>Requests for market development funds for your campaigns appear here.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <TableScroll label="Market development fund requests">
+      <table className="stack-table">
+        <thead>
+          <tr>
+            <th scope="col">Request</th>
+            <th scope="col" className="num">
+              Requested
+            </th>
+            <th scope="col" className="num">
+              Approved
+            </th>
+            <th scope="col" className="num">
+              Reimbursed
+            </th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {requests.data.data.map((r) => (
+            <tr key={r.id}>
+              <td>
+                {r.description}
+                {r.claim_deadline ? (
+                  <div className="small muted">Claim by {formatDate(r.claim_deadline)}</div>
+                ) : null}
+                {r.decision_note ? <div className="small muted">{r.decision_note}</div> : null}
+              </td>
+              <td data-label="Requested" className="num">
+                <Money amount={r.requested} currency={r.currency} />
+              </td>
+              <td data-label="Approved" className="num">
+                {r.approved ? <Money amount={r.approved} currency={r.currency} /> : '—'}
+              </td>
+              <td data-label="Reimbursed" className="num">
+                {r.reimbursed ? <Money amount={r.reimbursed} currency={r.currency} /> : '—'}
+              </td>
+              <td data-label="Status">
+                <Badge>{humanize(r.status)}</Badge>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
+/** /portal/campaigns: the shared calendar, the partner's campaigns and its fund requests. */
+export function CampaignsPage() {
+  return (
+    <>
+      <PageHeader
+        title="Campaigns"
+        lead="What is coming up: campaigns, accelerators, new terms and payout dates."
+      />
+      <section className="section" aria-labelledby="calendar-heading">
+        <h2 id="calendar-heading">Calendar</h2>
+        <Calendar />
+      </section>
+      <section className="section" aria-labelledby="campaigns-heading">
+        <h2 id="campaigns-heading">Your campaigns</h2>
+        <Campaigns />
+      </section>
+      <section className="section" aria-labelledby="mdf-heading">
+        <h2 id="mdf-heading">Market development funds</h2>
+        <MdfRequests />
+      </section>
+    </>
+  );
+}
