@@ -37,6 +37,7 @@ import { calendarFeedRoute, calendarRoutes } from './routes/calendar.js';
 import { campaignReportRoutes } from './routes/campaign-reports.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { eventRoutes } from './routes/events.js';
+import { explorerRoutes } from './routes/explorer.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { keyRoutes } from './routes/keys.js';
 import { knowledgeBaseRoutes } from './routes/knowledge-base.js';
@@ -218,6 +219,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     sandboxRoutes(v1, sandbox);
     authRoutes(v1, opts.publicUrl ?? 'http://localhost:3000');
     userRoutes(v1);
+    explorerRoutes(v1);
     knowledgeBaseRoutes(v1);
   });
 

@@ -10,6 +10,7 @@ import { coMarketing } from './migrations/0007-co-marketing.js';
 import { users } from './migrations/0008-users.js';
 import { summaries } from './migrations/0009-summaries.js';
 import { knowledgeBase } from './migrations/0010-knowledge-base.js';
+import { explorerIndexes } from './migrations/0011-explorer-indexes.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -23,6 +24,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0008-users': users(store.dialect),
     '0009-summaries': summaries(store.dialect),
     '0010-knowledge-base': knowledgeBase(store.dialect),
+    '0011-explorer-indexes': explorerIndexes(store.dialect),
   };
 }
 

@@ -70,6 +70,7 @@ const pathParams: Record<string, Fill> = {
   'requests/{id}': (m) => m.first('mdf_requests.id'),
   // Knowledge base pages are live content (test keys: 403 live_mode_only).
   'kb/{slug}': () => 'how-referrals-work',
+  'transactions/{id}': (m) => m.first('ledger_transactions.id'),
 };
 /** Query parameters: required ones must be here; optional ones here are tried filled as well. */
 const queryParams: Record<string, Fill> = {
@@ -79,6 +80,8 @@ const queryParams: Record<string, Fill> = {
   customer_id: (m) => m.first('events.customer_id'),
   run_id: (m) => m.first('payout_runs.id'),
   integration_id: (m) => m.first('integrations.id'),
+  // Account names are made of ids both modes share; their entries are what differ.
+  account: (m) => `program:${m.programId}:partner:${m.partnerId}:pending`,
 };
 
 interface ModeWorld {
