@@ -168,3 +168,20 @@ export async function listApiKeys(deps: Deps) {
     revoked_at: r.revoked_at === null ? null : toIso(toNumber(r.revoked_at)),
   }));
 }
+
+/** A partner's test (sandbox) keys, newest first, without secrets. */
+export async function listPartnerTestKeys(deps: Deps, partnerId: string) {
+  const rows = await deps.store.db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'created_at', 'revoked_at'])
+    .where('partner_id', '=', partnerId)
+    .where('mode', '=', 'test')
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    created_at: toIso(toNumber(r.created_at)),
+    revoked_at: r.revoked_at === null ? null : toIso(toNumber(r.revoked_at)),
+  }));
+}

@@ -180,6 +180,32 @@ describe(`sandbox / test mode (${backend})`, () => {
     });
     expect(byAdmin.statusCode).toBe(201);
     expect(byAdmin.json()).toMatchObject({ partner_id: w.p1.id, mode: 'test', scopes: ['read'] });
+
+    // A partner lists and revokes its own test keys (never their secrets), and no one else's.
+    const own = await w.partnerLive('GET', `/v1/partners/${w.p0.id}/sandbox-keys`);
+    expect(own.statusCode, own.body).toBe(200);
+    const listed = own.json().data as { id: string; revoked_at: string | null; key?: string }[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((k) => k.key === undefined)).toBe(true);
+    expectProblem(
+      await w.partnerLive('GET', `/v1/partners/${w.p1.id}/sandbox-keys`),
+      404,
+      'partner_not_found',
+    );
+    const p1Key = byAdmin.json().id as string;
+    expectProblem(
+      await w.partnerLive('DELETE', `/v1/partners/${w.p0.id}/sandbox-keys/${p1Key}`),
+      404,
+      'not_found',
+    );
+    const first = listed[0] as { id: string };
+    expect(
+      (await w.partnerLive('DELETE', `/v1/partners/${w.p0.id}/sandbox-keys/${first.id}`))
+        .statusCode,
+    ).toBe(204);
+    const after = (await w.partnerLive('GET', `/v1/partners/${w.p0.id}/sandbox-keys`)).json()
+      .data as { id: string; revoked_at: string | null }[];
+    expect(after.find((k) => k.id === first.id)?.revoked_at).not.toBeNull();
   });
 
   it('an event sent with a test key is derived in the sandbox and seen only by test keys, and the reverse', async () => {

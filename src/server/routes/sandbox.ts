@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TandemError } from '../../core/errors.js';
-import { createApiKey } from '../../engine/api-keys.js';
+import { createApiKey, listPartnerTestKeys, revokeApiKey } from '../../engine/api-keys.js';
 import { getPartner } from '../../engine/partners.js';
 import type { Sandbox } from '../../engine/sandbox.js';
-import { requireScope, requireTestMode } from '../auth.js';
-import { principal } from './request-schemas.js';
+import { requirePartnerAccess, requireScope, requireTestMode } from '../auth.js';
+import { idParams, principal } from './request-schemas.js';
 
 /**
  * Test mode: a partner's own sandbox key, and wiping the sandbox. See
@@ -32,12 +32,7 @@ export function sandboxRoutes(app: FastifyInstance, sandbox: Sandbox) {
     },
     async (request, reply) => {
       const p = principal(request);
-      if (p.partnerId !== null) {
-        if (p.partnerId !== request.params.id)
-          throw new TandemError('partner_not_found', `no partner ${request.params.id}`);
-      } else {
-        requireScope(p, 'admin');
-      }
+      requirePartnerAccess(p, request.params.id, 'admin');
       // Live deps: keys of both modes are stored in the live database.
       const partner = await getPartner(request.deps, request.params.id);
       const key = await createApiKey(
@@ -51,6 +46,47 @@ export function sandboxRoutes(app: FastifyInstance, sandbox: Sandbox) {
         p.keyId,
       );
       return reply.code(201).send(key);
+    },
+  );
+
+  r.get(
+    '/v1/partners/:id/sandbox-keys',
+    {
+      config: { liveOnly: true },
+      schema: {
+        tags: ['sandbox'],
+        summary: "A partner's test keys (never their secrets), newest first; its own live key may",
+        params: idParams,
+      },
+    },
+    async (request) => {
+      requirePartnerAccess(principal(request), request.params.id, 'admin');
+      await getPartner(request.deps, request.params.id);
+      return { data: await listPartnerTestKeys(request.deps, request.params.id) };
+    },
+  );
+
+  r.delete(
+    '/v1/partners/:id/sandbox-keys/:keyId',
+    {
+      config: { liveOnly: true },
+      schema: {
+        tags: ['sandbox'],
+        summary: "Revoke one of a partner's test keys; its own live key may",
+        params: idParams.extend({ keyId: z.string().max(100) }),
+      },
+    },
+    async (request, reply) => {
+      const p = principal(request);
+      requirePartnerAccess(p, request.params.id, 'admin');
+      const keys = await listPartnerTestKeys(request.deps, request.params.id);
+      if (!keys.some((k) => k.id === request.params.keyId && k.revoked_at === null))
+        throw new TandemError(
+          'not_found',
+          `no active test key ${request.params.keyId} of this partner`,
+        );
+      await revokeApiKey(request.deps, request.params.keyId, p.keyId);
+      return reply.code(204).send();
     },
   );
 
