@@ -73,12 +73,14 @@ const SECRET = /(iban|account|number|routing|sort_code|tax|ssn|bic|swift|phone)/
 export function maskDetails(details: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(details)) {
+    // By code point, never by UTF-16 unit: half a surrogate pair is not text (PostgreSQL refuses it).
+    const chars = [...v];
     if (k === 'email' || /^[^@\s]+@[^@\s]+$/.test(v)) {
-      const at = v.indexOf('@');
-      out[k] = at > 0 ? `${v.slice(0, 1)}•••${v.slice(at)}` : '•••';
+      const at = chars.indexOf('@');
+      out[k] = at > 0 ? `${chars[0]}•••${chars.slice(at).join('')}` : '•••';
     } else if (SECRET.test(k) && k !== 'account_holder') {
-      const compact = v.replace(/\s+/g, '');
-      out[k] = compact.length <= 4 ? '••••' : `••••${compact.slice(-4)}`;
+      const compact = chars.filter((c) => !/\s/.test(c));
+      out[k] = compact.length <= 4 ? '••••' : `••••${compact.slice(-4).join('')}`;
     } else out[k] = v;
   }
   return out;
