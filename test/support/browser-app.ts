@@ -64,10 +64,15 @@ export interface BrowserApp {
  */
 export async function browserApp(): Promise<BrowserApp> {
   const dist = mkdtempSync(join(tmpdir(), 'tandem-web-build-'));
+  // Vitest runs with NODE_ENV=test; build what people get (React's production build).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   await build({
     configFile: join(ROOT, 'web', 'vite.config.ts'),
     logLevel: 'warn',
     build: { outDir: dist, emptyOutDir: true, sourcemap: false },
+  }).finally(() => {
+    process.env.NODE_ENV = nodeEnv;
   });
   const t = await testTandem({ clock: realClock() });
   await seedDemo(t);

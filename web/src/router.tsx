@@ -44,6 +44,8 @@ export function makeRouter(queryClient: QueryClient) {
     routeTree,
     context: { queryClient },
     defaultPreload: 'intent',
+    // Shown in place of a page whose code is still on its way (after a second).
+    defaultPendingComponent: Loading,
     scrollRestoration: true,
   });
 }

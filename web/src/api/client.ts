@@ -14,6 +14,12 @@ export const api = createClient<paths>({
   headers: { 'X-Requested-With': 'tandem-web' },
 });
 
+/** One problem with a request or a document, by path (`body.title`, `rewards[0].percent`). */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
 /** A problem+json answer: `code` is stable, `detail` says what to change. */
 export class ApiError extends Error {
   constructor(
@@ -24,6 +30,19 @@ export class ApiError extends Error {
   ) {
     super(detail || code);
     this.name = 'ApiError';
+  }
+
+  /** The problem's `issues` (validation_failed, invalid_program), each by path. */
+  get issues(): Issue[] {
+    const issues = this.problem.issues;
+    if (!Array.isArray(issues)) return [];
+    return issues.flatMap((i: unknown) => {
+      if (typeof i !== 'object' || i === null) return [];
+      const { path, message } = i as { path?: unknown; message?: unknown };
+      return typeof message === 'string'
+        ? [{ path: typeof path === 'string' ? path : '(root)', message }]
+        : [];
+    });
   }
 }
 

@@ -1,7 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { api, call } from '../api/client';
 import { ErrorNotice } from '../ui/states';
-import { authRequest } from './auth-request';
+import { EmailField } from './email-field';
 
 /**
  * Asks for a sign-in link by email. The server answers the same whether or
@@ -14,14 +15,14 @@ export function MagicLinkForm({
   next: string;
   submitLabel?: string;
 }) {
-  const id = useId();
   const [email, setEmail] = useState('');
   const request = useMutation({
     mutationFn: (address: string) =>
-      authRequest<{ sent: boolean }>('POST', '/v1/auth/magic-link', {
-        email: address,
-        ...(next !== '/' ? { next } : {}),
-      }),
+      call<{ sent: boolean }>(
+        api.POST('/v1/auth/magic-link', {
+          body: { email: address, ...(next !== '/' ? { next } : {}) },
+        }),
+      ),
   });
 
   if (request.isSuccess) {
@@ -51,18 +52,7 @@ export function MagicLinkForm({
       }}
     >
       {request.isError ? <ErrorNotice error={request.error} /> : null}
-      <div className="field">
-        <label htmlFor={`${id}-email`}>Email address</label>
-        <input
-          id={`${id}-email`}
-          type="email"
-          name="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </div>
+      <EmailField value={email} onChange={setEmail} autoComplete="email" />
       <button type="submit" className="primary" disabled={request.isPending}>
         {request.isPending ? 'Sending…' : submitLabel}
       </button>

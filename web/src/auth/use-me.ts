@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { Scope } from '../api/api-keys';
 import { ApiError, api, call } from '../api/client';
 import type { Me } from '../api/models';
 
@@ -22,7 +23,7 @@ export function useMe() {
 }
 
 /** Whether the signed-in operator's scopes allow `scope` (admin allows everything). */
-export function can(me: Me | null | undefined, scope: string): boolean {
+export function can(me: Me | null | undefined, scope: Scope): boolean {
   if (!me || me.partner_id !== null) return false;
   return me.scopes.includes('admin') || me.scopes.includes(scope);
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { authRequest } from './auth-request';
+import { api, call } from '../api/client';
 import { useGoTo } from './redirect';
 
 /**
@@ -10,7 +10,7 @@ export function useSignOut() {
   const queryClient = useQueryClient();
   const goTo = useGoTo();
   return useMutation({
-    mutationFn: () => authRequest<unknown>('DELETE', '/v1/auth/session'),
+    mutationFn: () => call<unknown>(api.DELETE('/v1/auth/session')),
     onSettled: () => {
       queryClient.clear();
       queryClient.setQueryData(['me'], null);

@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, api, call } from '../api/client';
 import type { Me } from '../api/models';
 import { useDocumentTitle } from '../ui/page-header';
 import { ErrorNotice, Loading } from '../ui/states';
-import { authRequest } from './auth-request';
 import { MagicLinkForm } from './magic-link-form';
 import { useGoTo } from './redirect';
 
@@ -18,7 +17,7 @@ export function VerifyPage({ token, next }: { token: string; next: string }) {
   const queryClient = useQueryClient();
   const goTo = useGoTo();
   const verify = useMutation({
-    mutationFn: (t: string) => authRequest<Me>('POST', '/v1/auth/sessions', { token: t }),
+    mutationFn: (t: string) => call<Me>(api.POST('/v1/auth/sessions', { body: { token: t } })),
     onSuccess: async (me) => {
       queryClient.setQueryData(['me'], me);
       await queryClient.invalidateQueries({ queryKey: ['me'] });

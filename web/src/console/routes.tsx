@@ -1,26 +1,19 @@
-import { type AnyRoute, createRoute } from '@tanstack/react-router';
-import { CampaignsPage } from './campaigns/campaigns-page';
+import { type AnyRoute, createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { ConsoleLayout } from './console-layout';
-import { EventsPage } from './events/events-page';
-import { IntegrationsPage } from './integrations/integrations-page';
-import { knowledgeBaseRoutes } from './knowledge-base/routes';
-import { LedgerPage } from './ledger/ledger-page';
-import { OverviewPage, validateOverviewSearch } from './overview/overview-page';
-import { PartnerPage } from './partners/partner-page';
-import { PartnersPage, validatePartnersSearch } from './partners/partners-page';
-import { PayoutRunPage } from './payouts/payout-run-page';
-import { PayoutRunsPage } from './payouts/payout-runs-page';
-import { ReconciliationPage } from './payouts/reconciliation-page';
-import { ProgramPage } from './programs/program-page';
-import { ProgramsPage } from './programs/programs-page';
-import { SettingsPage } from './settings/settings-page';
+import { validateOverviewSearch } from './overview/overview-search';
+import { validatePartnersSearch } from './partners/partners-search';
 import './console.css';
 
 /**
  * The operator console under /console: a layout route and one route per page.
+ * The layout (sign-in guard and shell) comes with the app; each page is its
+ * own chunk, loaded when it is opened or a link to it is hovered, so a
+ * partner never downloads the console.
+ *
  * Each route is a const before `addChildren` (created inside its argument
  * list, the router's types lose every path), and each page component
  * declares its return type, so the route tree's type does not depend on it.
+ * Knowledge base pages live under /pages/ so that a page may be called "new".
  */
 export function consoleRoute(root: AnyRoute) {
   const layout = createRoute({
@@ -31,69 +24,93 @@ export function consoleRoute(root: AnyRoute) {
   const overview = createRoute({
     getParentRoute: () => layout,
     path: '/',
-    component: OverviewPage,
+    component: lazyRouteComponent(() => import('./overview/overview-page'), 'OverviewPage'),
     validateSearch: validateOverviewSearch,
   });
   const partners = createRoute({
     getParentRoute: () => layout,
     path: 'partners',
-    component: PartnersPage,
+    component: lazyRouteComponent(() => import('./partners/partners-page'), 'PartnersPage'),
     validateSearch: validatePartnersSearch,
   });
   const partner = createRoute({
     getParentRoute: () => layout,
     path: 'partners/$partnerId',
-    component: PartnerPage,
+    component: lazyRouteComponent(() => import('./partners/partner-page'), 'PartnerPage'),
   });
   const programs = createRoute({
     getParentRoute: () => layout,
     path: 'programs',
-    component: ProgramsPage,
+    component: lazyRouteComponent(() => import('./programs/programs-page'), 'ProgramsPage'),
   });
   const program = createRoute({
     getParentRoute: () => layout,
     path: 'programs/$programId',
-    component: ProgramPage,
+    component: lazyRouteComponent(() => import('./programs/program-page'), 'ProgramPage'),
   });
   const payoutRuns = createRoute({
     getParentRoute: () => layout,
     path: 'payout-runs',
-    component: PayoutRunsPage,
+    component: lazyRouteComponent(() => import('./payouts/payout-runs-page'), 'PayoutRunsPage'),
   });
   const reconciliation = createRoute({
     getParentRoute: () => layout,
     path: 'payout-runs/reconciliation',
-    component: ReconciliationPage,
+    component: lazyRouteComponent(
+      () => import('./payouts/reconciliation-page'),
+      'ReconciliationPage',
+    ),
   });
   const payoutRun = createRoute({
     getParentRoute: () => layout,
     path: 'payout-runs/$runId',
-    component: PayoutRunPage,
+    component: lazyRouteComponent(() => import('./payouts/payout-run-page'), 'PayoutRunPage'),
   });
   const ledger = createRoute({
     getParentRoute: () => layout,
     path: 'ledger',
-    component: LedgerPage,
+    component: lazyRouteComponent(() => import('./ledger/ledger-page'), 'LedgerPage'),
   });
   const events = createRoute({
     getParentRoute: () => layout,
     path: 'events',
-    component: EventsPage,
+    component: lazyRouteComponent(() => import('./events/events-page'), 'EventsPage'),
   });
   const integrations = createRoute({
     getParentRoute: () => layout,
     path: 'integrations',
-    component: IntegrationsPage,
+    component: lazyRouteComponent(
+      () => import('./integrations/integrations-page'),
+      'IntegrationsPage',
+    ),
   });
   const campaigns = createRoute({
     getParentRoute: () => layout,
     path: 'campaigns',
-    component: CampaignsPage,
+    component: lazyRouteComponent(() => import('./campaigns/campaigns-page'), 'CampaignsPage'),
+  });
+  const knowledgeBase = createRoute({
+    getParentRoute: () => layout,
+    path: 'knowledge-base',
+    component: lazyRouteComponent(
+      () => import('./knowledge-base/knowledge-base-page'),
+      'KnowledgeBasePage',
+    ),
+  });
+  const kbNew = createRoute({
+    getParentRoute: () => layout,
+    path: 'knowledge-base/new',
+    component: lazyRouteComponent(() => import('./knowledge-base/kb-edit-page'), 'KbNewPage'),
+  });
+  const kbEdit = createRoute({
+    getParentRoute: () => layout,
+    path: 'knowledge-base/pages/$slug',
+    component: lazyRouteComponent(() => import('./knowledge-base/kb-edit-page'), 'KbEditPage'),
   });
   const settings = createRoute({
     getParentRoute: () => layout,
     path: 'settings',
-    component: SettingsPage,
+    component: lazyRouteComponent(() => import('./settings/settings-page'), 'SettingsPage'),
   });
   return layout.addChildren([
     overview,
@@ -108,7 +125,9 @@ export function consoleRoute(root: AnyRoute) {
     events,
     integrations,
     campaigns,
+    knowledgeBase,
+    kbNew,
+    kbEdit,
     settings,
-    ...knowledgeBaseRoutes(layout),
   ]);
 }

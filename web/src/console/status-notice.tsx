@@ -1,3 +1,5 @@
+import { Notice } from '../ui/notice';
+
 /** What a write did, in words: done, or refused and why. */
 export type StatusResult = { ok: boolean; text: string };
 
@@ -10,17 +12,9 @@ export function StatusNotice({ result }: { result: StatusResult | null }) {
   return (
     <>
       <div role="status" aria-live="polite">
-        {result?.ok ? (
-          <div className="notice notice-ok">
-            <p>{result.text}</p>
-          </div>
-        ) : null}
+        {result?.ok ? <Notice tone="ok">{result.text}</Notice> : null}
       </div>
-      {result && !result.ok ? (
-        <div className="notice notice-error" role="alert">
-          <p>{result.text}</p>
-        </div>
-      ) : null}
+      {result && !result.ok ? <Notice tone="error">{result.text}</Notice> : null}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { ApiError } from '../api/client';
+import { useInFlight } from './use-in-flight';
 
 /**
  * One submission at a time, under one `Idempotency-Key`. `begin()` refuses a
@@ -11,20 +12,16 @@ import { ApiError } from '../api/client';
  * must be a new request.
  */
 export function useIdempotencyKey() {
+  const flight = useInFlight();
   const key = useRef<string | null>(null);
-  const busy = useRef(false);
   return {
-    begin(): boolean {
-      if (busy.current) return false;
-      busy.current = true;
-      return true;
-    },
+    begin: flight.begin,
     current(): string {
       key.current ??= crypto.randomUUID();
       return key.current;
     },
     settle(error?: unknown) {
-      busy.current = false;
+      flight.end();
       if (error instanceof ApiError && error.code === 'network_error') return;
       key.current = null;
     },

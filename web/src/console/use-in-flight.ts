@@ -1,8 +1,9 @@
 import { useRef } from 'react';
 
 /**
- * A guard for writes without an Idempotency-Key: `begin()` is false while
- * the previous submission has no answer, so a double click sends once.
+ * A guard against sending a write twice: `begin()` is false while the
+ * previous submission has no answer, so a double click sends once
+ * (useIdempotencyKey adds a key for writes the server deduplicates).
  */
 export function useInFlight() {
   const busy = useRef(false);

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../api/client';
-import type { Page, Partner } from './models';
+import type { Page } from '../api/models';
+import type { Partner } from '../api/partners';
 
 /**
  * Partner names for tables that carry only ids (payouts, holds, ledger).

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../api/client';
-import type { Program } from './models';
+import type { Program } from '../api/programs';
 
 /** Every program with its versions (few: the list is cached for a minute). */
 export function usePrograms() {

@@ -1,6 +1,6 @@
+import type { Accrual } from '../api/accruals';
 import { Badge } from '../ui/badge';
 import { formatDate } from '../ui/format';
-import type { Accrual } from './models';
 
 /** Pending (with the day it becomes available) or Available. */
 export function AccrualStatus({ accrual }: { accrual: Pick<Accrual, 'status' | 'available_at'> }) {

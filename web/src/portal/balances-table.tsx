@@ -1,7 +1,7 @@
+import type { Balance } from '../api/balances';
+import { DataTable } from '../ui/data-table';
 import { Money } from '../ui/money';
 import { EmptyState } from '../ui/states';
-import { TableScroll } from '../ui/table-scroll';
-import type { Balance } from './models';
 
 /**
  * The partner's money per currency, from earned to paid. Column headers say
@@ -17,53 +17,39 @@ export function BalancesTable({ balances }: { balances: Balance[] }) {
   }
   return (
     <>
-      <TableScroll label="Balances">
-        <table>
-          <caption className="visually-hidden">Balances per currency</caption>
-          <thead>
-            <tr>
-              <th scope="col">Currency</th>
-              <th scope="col" className="num">
-                Pending
-              </th>
-              <th scope="col" className="num">
-                Available
-              </th>
-              <th scope="col" className="num">
-                Processing
-              </th>
-              <th scope="col" className="num">
-                Paid
-              </th>
-              <th scope="col" className="num">
-                Owed back
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {balances.map((b) => (
-              <tr key={b.currency}>
-                <th scope="row">{b.currency}</th>
-                <td className="num">
-                  <Money amount={b.pending} currency={b.currency} />
-                </td>
-                <td className="num">
-                  <Money amount={b.available} currency={b.currency} />
-                </td>
-                <td className="num">
-                  <Money amount={b.processing} currency={b.currency} />
-                </td>
-                <td className="num">
-                  <Money amount={b.paid} currency={b.currency} />
-                </td>
-                <td className="num">
-                  <Money amount={b.negative} currency={b.currency} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        label="Balances"
+        caption="Balances per currency"
+        columns={[
+          'Currency',
+          { label: 'Pending', numeric: true },
+          { label: 'Available', numeric: true },
+          { label: 'Processing', numeric: true },
+          { label: 'Paid', numeric: true },
+          { label: 'Owed back', numeric: true },
+        ]}
+      >
+        {balances.map((b) => (
+          <tr key={b.currency}>
+            <th scope="row">{b.currency}</th>
+            <td className="num">
+              <Money amount={b.pending} currency={b.currency} />
+            </td>
+            <td className="num">
+              <Money amount={b.available} currency={b.currency} />
+            </td>
+            <td className="num">
+              <Money amount={b.processing} currency={b.currency} />
+            </td>
+            <td className="num">
+              <Money amount={b.paid} currency={b.currency} />
+            </td>
+            <td className="num">
+              <Money amount={b.negative} currency={b.currency} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <p className="small muted" style={{ marginTop: 'var(--space-2)' }}>
         <strong>Pending</strong>: earned, waiting out the program's hold period (in case of
         refunds). <strong>Available</strong>: ready for the next payout. <strong>Processing</strong>

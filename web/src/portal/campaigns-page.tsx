@@ -1,12 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
+import type { CalendarItem, Campaign, MdfRequest } from '../api/campaigns';
 import { api, call } from '../api/client';
 import { Badge, type Tone } from '../ui/badge';
+import { DataTable } from '../ui/data-table';
 import { formatDate, humanize } from '../ui/format';
 import { Money } from '../ui/money';
 import { PageHeader } from '../ui/page-header';
-import { EmptyState, ErrorNotice, Loading } from '../ui/states';
-import { TableScroll } from '../ui/table-scroll';
-import type { CalendarItem, Campaign, MdfRequest } from './models';
+import { QueryFallback } from '../ui/query-view';
+import { Section } from '../ui/section';
+import { EmptyState } from '../ui/states';
 
 const kindWords: Record<string, string> = {
   campaign: 'Campaign',
@@ -34,14 +36,13 @@ function dateSpan(item: { starts_at: string; ends_at: string; all_day?: boolean 
 function Calendar() {
   const calendar = useQuery({
     queryKey: ['portal', 'calendar'],
-    queryFn: () => call<{ data: CalendarItem[] }>(api.GET('/v1/calendar')),
+    queryFn: () => call<{ data: CalendarItem[] }>(api.GET('/v1/calendar')).then((r) => r.data),
   });
-  if (calendar.isPending) return <Loading label="Loading the calendar…" />;
-  if (calendar.isError) {
-    return <ErrorNotice error={calendar.error} retry={() => calendar.refetch()} />;
+  if (!calendar.isSuccess) {
+    return <QueryFallback query={calendar} loading="Loading the calendar…" />;
   }
   const now = Date.now();
-  const items = calendar.data.data
+  const items = calendar.data
     .filter((i) => Date.parse(i.ends_at) >= now)
     .sort((a, b) => a.starts_at.localeCompare(b.starts_at));
   if (items.length === 0) {
@@ -72,13 +73,12 @@ function Calendar() {
 function Campaigns() {
   const campaigns = useQuery({
     queryKey: ['portal', 'campaigns'],
-    queryFn: () => call<{ data: Campaign[] }>(api.GET('/v1/campaigns')),
+    queryFn: () => call<{ data: Campaign[] }>(api.GET('/v1/campaigns')).then((r) => r.data),
   });
-  if (campaigns.isPending) return <Loading label="Loading your campaigns…" />;
-  if (campaigns.isError) {
-    return <ErrorNotice error={campaigns.error} retry={() => campaigns.refetch()} />;
+  if (!campaigns.isSuccess) {
+    return <QueryFallback query={campaigns} loading="Loading your campaigns…" />;
   }
-  if (campaigns.data.data.length === 0) {
+  if (campaigns.data.length === 0) {
     return (
       <EmptyState title="No campaigns yet">
         <p>Co-marketing campaigns you run with the marketplace appear here.</p>
@@ -86,58 +86,49 @@ function Campaigns() {
     );
   }
   return (
-    <TableScroll label="Your campaigns">
-      <table className="stack-table">
-        <thead>
-          <tr>
-            <th scope="col">Campaign</th>
-            <th scope="col">When</th>
-            <th scope="col">Status</th>
-            <th scope="col">Assets</th>
-          </tr>
-        </thead>
-        <tbody>
-          {campaigns.data.data.map((c) => (
-            <tr key={c.id}>
-              <td>
-                <strong>{c.name}</strong>
-                {c.goal ? <div className="small muted">{c.goal}</div> : null}
-              </td>
-              <td data-label="When" style={{ whiteSpace: 'nowrap' }}>
-                {dateSpan(c)}
-              </td>
-              <td data-label="Status">
-                <Badge>{humanize(c.status)}</Badge>
-              </td>
-              <td data-label="Assets">
-                {c.assets.length === 0
-                  ? '—'
-                  : c.assets.map((a) => (
-                      <div key={a.url}>
-                        <a href={a.url} target="_blank" rel="noopener noreferrer">
-                          {a.label}
-                        </a>
-                      </div>
-                    ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Your campaigns"
+      className="stack-table"
+      columns={['Campaign', 'When', 'Status', 'Assets']}
+    >
+      {campaigns.data.map((c) => (
+        <tr key={c.id}>
+          <td>
+            <strong>{c.name}</strong>
+            {c.goal ? <div className="small muted">{c.goal}</div> : null}
+          </td>
+          <td data-label="When" style={{ whiteSpace: 'nowrap' }}>
+            {dateSpan(c)}
+          </td>
+          <td data-label="Status">
+            <Badge>{humanize(c.status)}</Badge>
+          </td>
+          <td data-label="Assets">
+            {c.assets.length === 0
+              ? '—'
+              : c.assets.map((a) => (
+                  <div key={a.url}>
+                    <a href={a.url} target="_blank" rel="noopener noreferrer">
+                      {a.label}
+                    </a>
+                  </div>
+                ))}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
 function MdfRequests() {
   const requests = useQuery({
     queryKey: ['portal', 'mdf-requests'],
-    queryFn: () => call<{ data: MdfRequest[] }>(api.GET('/v1/mdf/requests')),
+    queryFn: () => call<{ data: MdfRequest[] }>(api.GET('/v1/mdf/requests')).then((r) => r.data),
   });
-  if (requests.isPending) return <Loading label="Loading your fund requests…" />;
-  if (requests.isError) {
-    return <ErrorNotice error={requests.error} retry={() => requests.refetch()} />;
+  if (!requests.isSuccess) {
+    return <QueryFallback query={requests} loading="Loading your fund requests…" />;
   }
-  if (requests.data.data.length === 0) {
+  if (requests.data.length === 0) {
     return (
       <EmptyState title="No fund requests">
         <p>Requests for market development funds for your campaigns appear here.</p>
@@ -145,50 +136,41 @@ function MdfRequests() {
     );
   }
   return (
-    <TableScroll label="Market development fund requests">
-      <table className="stack-table">
-        <thead>
-          <tr>
-            <th scope="col">Request</th>
-            <th scope="col" className="num">
-              Requested
-            </th>
-            <th scope="col" className="num">
-              Approved
-            </th>
-            <th scope="col" className="num">
-              Reimbursed
-            </th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {requests.data.data.map((r) => (
-            <tr key={r.id}>
-              <td>
-                {r.description}
-                {r.claim_deadline ? (
-                  <div className="small muted">Claim by {formatDate(r.claim_deadline)}</div>
-                ) : null}
-                {r.decision_note ? <div className="small muted">{r.decision_note}</div> : null}
-              </td>
-              <td data-label="Requested" className="num">
-                <Money amount={r.requested} currency={r.currency} />
-              </td>
-              <td data-label="Approved" className="num">
-                {r.approved ? <Money amount={r.approved} currency={r.currency} /> : '—'}
-              </td>
-              <td data-label="Reimbursed" className="num">
-                {r.reimbursed ? <Money amount={r.reimbursed} currency={r.currency} /> : '—'}
-              </td>
-              <td data-label="Status">
-                <Badge>{humanize(r.status)}</Badge>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Market development fund requests"
+      className="stack-table"
+      columns={[
+        'Request',
+        { label: 'Requested', numeric: true },
+        { label: 'Approved', numeric: true },
+        { label: 'Reimbursed', numeric: true },
+        'Status',
+      ]}
+    >
+      {requests.data.map((r) => (
+        <tr key={r.id}>
+          <td>
+            {r.description}
+            {r.claim_deadline ? (
+              <div className="small muted">Claim by {formatDate(r.claim_deadline)}</div>
+            ) : null}
+            {r.decision_note ? <div className="small muted">{r.decision_note}</div> : null}
+          </td>
+          <td data-label="Requested" className="num">
+            <Money amount={r.requested} currency={r.currency} />
+          </td>
+          <td data-label="Approved" className="num">
+            {r.approved ? <Money amount={r.approved} currency={r.currency} /> : '—'}
+          </td>
+          <td data-label="Reimbursed" className="num">
+            {r.reimbursed ? <Money amount={r.reimbursed} currency={r.currency} /> : '—'}
+          </td>
+          <td data-label="Status">
+            <Badge>{humanize(r.status)}</Badge>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -200,18 +182,15 @@ export function CampaignsPage() {
         title="Campaigns"
         lead="What is coming up: campaigns, accelerators, new terms and payout dates."
       />
-      <section className="section" aria-labelledby="calendar-heading">
-        <h2 id="calendar-heading">Calendar</h2>
+      <Section title="Calendar">
         <Calendar />
-      </section>
-      <section className="section" aria-labelledby="campaigns-heading">
-        <h2 id="campaigns-heading">Your campaigns</h2>
+      </Section>
+      <Section title="Your campaigns">
         <Campaigns />
-      </section>
-      <section className="section" aria-labelledby="mdf-heading">
-        <h2 id="mdf-heading">Market development funds</h2>
+      </Section>
+      <Section title="Market development funds">
         <MdfRequests />
-      </section>
+      </Section>
     </>
   );
 }

@@ -1,14 +1,15 @@
 import { useState } from 'react';
+import type { Dashboard } from '../api/dashboards';
 import { useMe } from '../auth/use-me';
 import { type DateRange, DateRangePicker, presetRange } from '../ui/date-range-picker';
 import { amountToNumber, formatMoney, formatNumber, formatTime } from '../ui/format';
 import { MoneyByCurrency } from '../ui/money';
 import { PageHeader } from '../ui/page-header';
+import { Section } from '../ui/section';
 import { StatCard, StatGrid } from '../ui/stat-card';
 import { ErrorNotice, Loading } from '../ui/states';
 import { type ChartRow, type ChartSeries, TimeSeriesChart } from '../ui/time-series-chart';
 import { BalancesTable } from './balances-table';
-import type { Dashboard } from './models';
 import { RecentEarnings } from './recent-earnings';
 import { useDashboard } from './use-dashboard';
 import { usePartnerId } from './use-partner-id';
@@ -47,7 +48,7 @@ function moneySeries(currencies: string[], label: string): ChartSeries[] {
 
 /**
  * /portal: how the partner is doing over a period (clicks to earnings), its
- * balances and its latest earnings. Refreshes itself every two seconds while
+ * balances and its latest earnings. Refreshes itself every second while
  * visible, so a new conversion shows up without a reload.
  */
 export function DashboardPage() {
@@ -105,16 +106,12 @@ export function DashboardPage() {
               />
               <StatCard
                 label="Earnings"
-                value={
-                  <MoneyByCurrency amounts={d.totals.earnings} empty={d.partial ? '—' : '0'} />
-                }
-                hint={d.partial ? 'See the Earnings page' : undefined}
+                value={<MoneyByCurrency amounts={d.totals.earnings} empty="0" />}
               />
             </StatGrid>
           </section>
 
-          <section className="section" aria-labelledby="trends-heading">
-            <h2 id="trends-heading">Over time</h2>
+          <Section title="Over time">
             <div className="grid">
               <TimeSeriesChart
                 title="Clicks, signups and activations"
@@ -139,19 +136,17 @@ export function DashboardPage() {
                 />
               )}
             </div>
-          </section>
+          </Section>
 
-          <section className="section" aria-labelledby="balances-heading">
-            <h2 id="balances-heading">Balances</h2>
+          <Section title="Balances">
             <BalancesTable balances={d.balances} />
-          </section>
+          </Section>
         </>
       ) : null}
 
-      <section className="section" aria-labelledby="recent-heading">
-        <h2 id="recent-heading">Latest earnings</h2>
+      <Section title="Latest earnings">
         <RecentEarnings partnerId={partnerId} />
-      </section>
+      </Section>
     </>
   );
 }

@@ -1,13 +1,13 @@
 import { useState } from 'react';
+import type { Accrual } from '../api/accruals';
 import { Badge } from '../ui/badge';
+import { DataTable } from '../ui/data-table';
 import { formatDate, formatDateTime, humanize } from '../ui/format';
 import { Money } from '../ui/money';
 import { PageHeader } from '../ui/page-header';
 import { EmptyState, ErrorNotice, Loading } from '../ui/states';
-import { TableScroll } from '../ui/table-scroll';
 import { AccrualStatus } from './accrual-status';
 import { type AccrualExplanation, explainAccrual } from './explain-accrual';
-import type { Accrual } from './models';
 import { useAccruals } from './use-accruals';
 import { usePartnerId } from './use-partner-id';
 import { programNames, usePartnerPrograms } from './use-programs';
@@ -168,34 +168,22 @@ export function EarningsPage() {
         </EmptyState>
       ) : null}
       {lines.length > 0 ? (
-        <TableScroll label="Earnings">
-          <table className="stack-table">
-            <caption className="visually-hidden">
-              Earnings, newest first, page {cursors.length}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Why</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((a) => (
-                <EarningRow
-                  key={a.id}
-                  accrual={a}
-                  e={explainAccrual(a, names)}
-                  originOnPage={a.trace?.reverses ? originKeys.has(a.trace.reverses) : false}
-                  reversedBy={a.kind === 'accrual' ? (reversals.get(a.key) ?? []) : []}
-                />
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <DataTable
+          label="Earnings"
+          className="stack-table"
+          caption={`Earnings, newest first, page ${cursors.length}`}
+          columns={['Date', 'Why', { label: 'Amount', numeric: true }, 'Status']}
+        >
+          {lines.map((a) => (
+            <EarningRow
+              key={a.id}
+              accrual={a}
+              e={explainAccrual(a, names)}
+              originOnPage={a.trace?.reverses ? originKeys.has(a.trace.reverses) : false}
+              reversedBy={a.kind === 'accrual' ? (reversals.get(a.key) ?? []) : []}
+            />
+          ))}
+        </DataTable>
       ) : null}
       <nav className="actions section" aria-label="Earnings pages">
         <button

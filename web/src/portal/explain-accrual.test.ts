@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Accrual, AccrualTrace } from '../api/accruals';
 import { explainAccrual } from './explain-accrual';
-import type { Accrual, AccrualTrace } from './models';
 
 const programs = { prg_1: 'Marketplace referral program' };
 

@@ -1,5 +1,5 @@
+import type { Accrual, AccrualTrace } from '../api/accruals';
 import { formatMoney, isNegativeAmount } from '../ui/format';
-import type { Accrual, AccrualTrace } from './models';
 
 /** Why one ledger line exists, in words a partner reads without the rulebook. */
 export interface AccrualExplanation {

@@ -1,10 +1,10 @@
 import { Link, useParams } from '@tanstack/react-router';
 import { ApiError } from '../api/client';
+import { useKbPage } from '../api/use-knowledge-base';
 import { formatDate } from '../ui/format';
+import { MarkdownArticle } from '../ui/markdown-article';
 import { PageHeader } from '../ui/page-header';
 import { EmptyState, ErrorNotice, Loading } from '../ui/states';
-import { MarkdownArticle } from './markdown-article';
-import { useKbPage } from './use-knowledge-base';
 import './help.css';
 
 /** /portal/help/$slug: one knowledge base page, its Markdown rendered. */

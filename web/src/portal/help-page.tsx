@@ -1,8 +1,10 @@
 import { Link } from '@tanstack/react-router';
+import { useKbPages } from '../api/use-knowledge-base';
 import { formatDate } from '../ui/format';
 import { PageHeader } from '../ui/page-header';
-import { EmptyState, ErrorNotice, Loading } from '../ui/states';
-import { useKbPages } from './use-knowledge-base';
+import { QueryFallback, QueryView } from '../ui/query-view';
+import { Section } from '../ui/section';
+import { EmptyState } from '../ui/states';
 import { usePartnerId } from './use-partner-id';
 import { usePartnerPrograms } from './use-programs';
 import './help.css';
@@ -15,19 +17,23 @@ export function HelpPage() {
         title="Help"
         lead="How the program works, in plain words. Your partner manager answers anything these pages do not."
       />
-      <section className="section" aria-labelledby="guides-heading">
-        <h2 id="guides-heading">Guides</h2>
+      <Section title="Guides">
         <Guides />
-      </section>
-      <ProgramTerms />
+      </Section>
+      <Section title="Your program terms">
+        <ProgramTerms />
+        <p>
+          See also <Link to="/portal/tier">your tier and its benefits</Link> and{' '}
+          <Link to="/portal/payouts">how and when you are paid</Link>.
+        </p>
+      </Section>
     </>
   );
 }
 
 function Guides() {
   const pages = useKbPages();
-  if (pages.isPending) return <Loading label="Loading the help pages…" />;
-  if (pages.isError) return <ErrorNotice error={pages.error} retry={() => pages.refetch()} />;
+  if (!pages.isSuccess) return <QueryFallback query={pages} loading="Loading the help pages…" />;
   if (pages.data.length === 0) {
     return (
       <EmptyState title="No help pages yet">
@@ -56,37 +62,30 @@ function ProgramTerms() {
   const partnerId = usePartnerId();
   const programs = usePartnerPrograms(partnerId);
   return (
-    <section className="section" aria-labelledby="terms-heading">
-      <h2 id="terms-heading">Your program terms</h2>
-      {programs.isPending ? (
-        <Loading label="Loading your programs…" />
-      ) : programs.isError ? (
-        <ErrorNotice error={programs.error} retry={() => programs.refetch()} />
-      ) : programs.data.length > 0 ? (
-        <ul>
-          {programs.data.map((p) => {
-            const current = p.versions.find((v) => v.status === 'current');
-            return (
-              <li key={p.id}>
-                <strong>{p.name}</strong>
-                {current
-                  ? `: version ${current.number}, in force since ${formatDate(current.effective_from)}`
-                  : ''}
-                . Rewards:{' '}
-                {(current?.terms.rewards ?? []).map((r) => r.name ?? r.id).join('; ') ||
-                  'none listed'}
-                .
-              </li>
-            );
-          })}
-        </ul>
-      ) : (
-        <p className="muted">You are not enrolled in a program yet.</p>
-      )}
-      <p>
-        See also <Link to="/portal/tier">your tier and its benefits</Link> and{' '}
-        <Link to="/portal/payouts">how and when you are paid</Link>.
-      </p>
-    </section>
+    <QueryView query={programs} loading="Loading your programs…">
+      {(list) =>
+        list.length > 0 ? (
+          <ul>
+            {list.map((p) => {
+              const current = p.versions.find((v) => v.status === 'current');
+              return (
+                <li key={p.id}>
+                  <strong>{p.name}</strong>
+                  {current
+                    ? `: version ${current.number}, in force since ${formatDate(current.effective_from)}`
+                    : ''}
+                  . Rewards:{' '}
+                  {(current?.terms.rewards ?? []).map((r) => r.name ?? r.id).join('; ') ||
+                    'none listed'}
+                  .
+                </li>
+              );
+            })}
+          </ul>
+        ) : (
+          <p className="muted">You are not enrolled in a program yet.</p>
+        )
+      }
+    </QueryView>
   );
 }

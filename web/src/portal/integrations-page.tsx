@@ -1,12 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../api/client';
+import type {
+  CreditBalance,
+  Integration,
+  IntegrationDetail,
+  UsageMonth,
+} from '../api/integrations';
 import { Badge } from '../ui/badge';
+import { DataTable } from '../ui/data-table';
 import { formatDate, formatMoney, formatNumber, humanize } from '../ui/format';
 import { MoneyByCurrency } from '../ui/money';
+import { Notice } from '../ui/notice';
 import { PageHeader } from '../ui/page-header';
-import { EmptyState, ErrorNotice, Loading } from '../ui/states';
-import { TableScroll } from '../ui/table-scroll';
-import type { CreditBalance, Integration, IntegrationDetail, UsageMonth } from './models';
+import { QueryFallback, QueryView } from '../ui/query-view';
+import { Section } from '../ui/section';
+import { EmptyState } from '../ui/states';
 import { usePartnerId } from './use-partner-id';
 import { programNames, usePartnerPrograms } from './use-programs';
 
@@ -54,68 +62,97 @@ function Usage({ integrationId }: { integrationId: string }) {
         }),
       ),
   });
-  if (usage.isPending) return <Loading label="Loading usage…" />;
-  if (usage.isError) return <ErrorNotice error={usage.error} />;
+  if (!usage.isSuccess) return <QueryFallback query={usage} loading="Loading usage…" />;
   return (
-    <TableScroll label="Usage and rewards per month">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Month</th>
-            <th scope="col" className="num">
-              Active installs
+    <DataTable
+      label="Usage and rewards per month"
+      columns={[
+        'Month',
+        { label: 'Active installs', numeric: true },
+        'Usage',
+        { label: 'Revenue', numeric: true },
+        { label: 'Rewards', numeric: true },
+      ]}
+    >
+      {usage.data.months.map((m) => {
+        const lines = m.closed ? m.rewards : m.estimate;
+        return (
+          <tr key={m.month}>
+            <th scope="row">
+              {m.month}
+              {m.closed ? null : <span className="muted small"> (so far)</span>}
             </th>
-            <th scope="col">Usage</th>
-            <th scope="col" className="num">
-              Revenue
-            </th>
-            <th scope="col" className="num">
-              Rewards
-            </th>
+            <td className="num">{formatNumber(m.active_installs)}</td>
+            <td>
+              {Object.entries(m.units).length === 0
+                ? '—'
+                : Object.entries(m.units)
+                    .map(
+                      ([unit, n]) => `${formatNumber(Number(n))} ${humanize(unit).toLowerCase()}`,
+                    )
+                    .join(', ')}
+            </td>
+            <td className="num">
+              <MoneyByCurrency amounts={m.revenue} />
+            </td>
+            <td className="num">
+              {lines.length === 0
+                ? '—'
+                : lines.map((l) => (
+                    <div key={l.rule_id}>
+                      {formatMoney(l.amount, l.currency)}{' '}
+                      <span className="muted small">{humanize(l.rule_id)}</span>
+                    </div>
+                  ))}
+              {!m.closed && lines.length > 0 ? (
+                <div className="muted small">estimate until the month closes</div>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {usage.data.months.map((m) => {
-            const lines = m.closed ? m.rewards : m.estimate;
-            return (
-              <tr key={m.month}>
-                <th scope="row">
-                  {m.month}
-                  {m.closed ? null : <span className="muted small"> (so far)</span>}
-                </th>
-                <td className="num">{formatNumber(m.active_installs)}</td>
-                <td>
-                  {Object.entries(m.units).length === 0
-                    ? '—'
-                    : Object.entries(m.units)
-                        .map(
-                          ([unit, n]) =>
-                            `${formatNumber(Number(n))} ${humanize(unit).toLowerCase()}`,
-                        )
-                        .join(', ')}
-                </td>
-                <td className="num">
-                  <MoneyByCurrency amounts={m.revenue} />
-                </td>
-                <td className="num">
-                  {lines.length === 0
-                    ? '—'
-                    : lines.map((l) => (
-                        <div key={l.rule_id}>
-                          {formatMoney(l.amount, l.currency)}{' '}
-                          <span className="muted small">{humanize(l.rule_id)}</span>
-                        </div>
-                      ))}
-                  {!m.closed && lines.length > 0 ? (
-                    <div className="muted small">estimate until the month closes</div>
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </TableScroll>
+        );
+      })}
+    </DataTable>
+  );
+}
+
+/** An integration's milestone checklist and certification. */
+function Progress({ detail }: { detail: IntegrationDetail }) {
+  const cert = detail.certification;
+  return (
+    <>
+      <h3>Milestones</h3>
+      {detail.milestones.length === 0 ? (
+        <p className="muted">This program has no milestones.</p>
+      ) : (
+        <Milestones detail={detail} />
+      )}
+      {detail.pending_submissions > 0 ? (
+        <Notice tone="info">{detail.pending_submissions} submission(s) waiting for review.</Notice>
+      ) : null}
+      {cert ? (
+        <>
+          <h3>Certification</h3>
+          {cert.level ? (
+            <p>
+              <strong>{cert.name}</strong> since {formatDate(cert.since ?? '')}
+              {cert.expires_at ? `, renew by ${formatDate(cert.expires_at)}` : ''}.
+              {cert.entitlements.length > 0
+                ? ` Unlocks: ${cert.entitlements.map(humanize).join(', ')}.`
+                : ''}
+            </p>
+          ) : (
+            <p className="muted">Not certified yet.</p>
+          )}
+          {cert.levels
+            .filter((l) => !l.held && l.missing.length > 0)
+            .map((l) => (
+              <p key={l.id} className="small">
+                For {l.name}: {l.missing.map(humanize).join(', ')}.
+              </p>
+            ))}
+        </>
+      ) : null}
+    </>
   );
 }
 
@@ -128,7 +165,6 @@ function IntegrationCard({ integration, program }: { integration: Integration; p
       ),
   });
   const headingId = `integration-${integration.id}`;
-  const cert = detail.data?.certification;
   return (
     <section className="card section" aria-labelledby={headingId}>
       <h2 id={headingId}>{integration.name}</h2>
@@ -145,46 +181,9 @@ function IntegrationCard({ integration, program }: { integration: Integration; p
           </>
         ) : null}
       </p>
-      {detail.isPending ? <Loading label="Loading milestones…" /> : null}
-      {detail.isError ? <ErrorNotice error={detail.error} /> : null}
-      {detail.data ? (
-        <>
-          <h3>Milestones</h3>
-          {detail.data.milestones.length === 0 ? (
-            <p className="muted">This program has no milestones.</p>
-          ) : (
-            <Milestones detail={detail.data} />
-          )}
-          {detail.data.pending_submissions > 0 ? (
-            <p className="notice notice-info">
-              {detail.data.pending_submissions} submission(s) waiting for review.
-            </p>
-          ) : null}
-          {cert ? (
-            <>
-              <h3>Certification</h3>
-              {cert.level ? (
-                <p>
-                  <strong>{cert.name}</strong> since {formatDate(cert.since ?? '')}
-                  {cert.expires_at ? `, renew by ${formatDate(cert.expires_at)}` : ''}.
-                  {cert.entitlements.length > 0
-                    ? ` Unlocks: ${cert.entitlements.map(humanize).join(', ')}.`
-                    : ''}
-                </p>
-              ) : (
-                <p className="muted">Not certified yet.</p>
-              )}
-              {cert.levels
-                .filter((l) => !l.held && l.missing.length > 0)
-                .map((l) => (
-                  <p key={l.id} className="small">
-                    For {l.name}: {l.missing.map(humanize).join(', ')}.
-                  </p>
-                ))}
-            </>
-          ) : null}
-        </>
-      ) : null}
+      <QueryView query={detail} loading="Loading milestones…">
+        {(d) => <Progress detail={d} />}
+      </QueryView>
       <h3>Usage and rewards</h3>
       <Usage integrationId={integration.id} />
     </section>
@@ -197,44 +196,33 @@ function Credits({ partnerId, names }: { partnerId: string; names: Record<string
     queryFn: () =>
       call<{ data: CreditBalance[] }>(
         api.GET('/v1/partners/{id}/credits', { params: { path: { id: partnerId } } }),
-      ),
+      ).then((r) => r.data),
   });
-  if (credits.isPending) return <Loading label="Loading credits…" />;
-  if (credits.isError) return <ErrorNotice error={credits.error} />;
-  if (credits.data.data.length === 0) {
+  if (!credits.isSuccess) return <QueryFallback query={credits} loading="Loading credits…" />;
+  if (credits.data.length === 0) {
     return <p className="muted">No support credits yet. Some milestones grant them.</p>;
   }
   return (
-    <TableScroll label="Support credits">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Program</th>
-            <th scope="col">Credit</th>
-            <th scope="col" className="num">
-              Balance
-            </th>
-            <th scope="col" className="num">
-              Granted
-            </th>
-            <th scope="col" className="num">
-              Used
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {credits.data.data.map((c) => (
-            <tr key={`${c.program_id}-${c.asset}`}>
-              <td>{names[c.program_id] ?? c.program_id}</td>
-              <td>{humanize(c.asset.toLowerCase())}</td>
-              <td className="num">{c.balance}</td>
-              <td className="num">{c.granted}</td>
-              <td className="num">{c.redeemed}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Support credits"
+      columns={[
+        'Program',
+        'Credit',
+        { label: 'Balance', numeric: true },
+        { label: 'Granted', numeric: true },
+        { label: 'Used', numeric: true },
+      ]}
+    >
+      {credits.data.map((c) => (
+        <tr key={`${c.program_id}-${c.asset}`}>
+          <td>{names[c.program_id] ?? c.program_id}</td>
+          <td>{humanize(c.asset.toLowerCase())}</td>
+          <td className="num">{c.balance}</td>
+          <td className="num">{c.granted}</td>
+          <td className="num">{c.redeemed}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -248,7 +236,7 @@ export function IntegrationsPage() {
     queryFn: () =>
       call<{ data: Integration[] }>(
         api.GET('/v1/integrations', { params: { query: { limit: 100 } } }),
-      ),
+      ).then((r) => r.data),
   });
   return (
     <>
@@ -256,25 +244,31 @@ export function IntegrationsPage() {
         title="Integrations"
         lead="Apps and connectors you build for the marketplace: milestones reached, usage and what it earns."
       />
-      {integrations.isPending ? <Loading label="Loading your integrations…" /> : null}
-      {integrations.isError ? (
-        <ErrorNotice error={integrations.error} retry={() => integrations.refetch()} />
-      ) : null}
-      {integrations.data && integrations.data.data.length === 0 ? (
-        <EmptyState title="No integrations">
-          <p>
-            If you build an app or connector for the marketplace, your program manager can register
-            it; its milestones, usage and rewards then appear here.
-          </p>
-        </EmptyState>
-      ) : null}
-      {integrations.data?.data.map((i) => (
-        <IntegrationCard key={i.id} integration={i} program={names[i.program_id] ?? i.program_id} />
-      ))}
-      <section className="section" aria-labelledby="credits-heading">
-        <h2 id="credits-heading">Support credits</h2>
+      <QueryView
+        query={integrations}
+        loading="Loading your integrations…"
+        empty={
+          <EmptyState title="No integrations">
+            <p>
+              If you build an app or connector for the marketplace, your program manager can
+              register it; its milestones, usage and rewards then appear here.
+            </p>
+          </EmptyState>
+        }
+      >
+        {(list) =>
+          list.map((i) => (
+            <IntegrationCard
+              key={i.id}
+              integration={i}
+              program={names[i.program_id] ?? i.program_id}
+            />
+          ))
+        }
+      </QueryView>
+      <Section title="Support credits">
         <Credits partnerId={partnerId} names={names} />
-      </section>
+      </Section>
     </>
   );
 }

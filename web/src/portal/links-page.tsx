@@ -2,13 +2,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { ApiError, api, call } from '../api/client';
 import { messageOf } from '../api/messages';
+import type { TrackingCode, TrackingLink } from '../api/tracking';
 import { Badge } from '../ui/badge';
 import { CopyButton } from '../ui/copy-button';
+import { DataTable } from '../ui/data-table';
+import { Field } from '../ui/field';
+import { FormCard } from '../ui/form-card';
 import { formatDate, formatNumber } from '../ui/format';
 import { PageHeader } from '../ui/page-header';
-import { EmptyState, ErrorNotice, Loading } from '../ui/states';
-import { TableScroll } from '../ui/table-scroll';
-import type { TrackingCode, TrackingLink } from './models';
+import { QueryView } from '../ui/query-view';
+import { Section } from '../ui/section';
+import { EmptyState } from '../ui/states';
 import { usePartnerId } from './use-partner-id';
 import { usePartnerPrograms } from './use-programs';
 
@@ -17,11 +21,10 @@ export function shortUrl(code: string): string {
   return `${window.location.origin}/r/${encodeURIComponent(code)}`;
 }
 
+type LinkField = 'destination' | 'code' | 'program';
+
 /** Why a new link was refused, in words, and which field it concerns. */
-function linkError(error: unknown): {
-  field: 'destination' | 'code' | 'program' | null;
-  text: string;
-} {
+function linkError(error: unknown): { field: LinkField | null; text: string } {
   if (error instanceof ApiError) {
     switch (error.code) {
       case 'validation_failed':
@@ -37,17 +40,12 @@ function linkError(error: unknown): {
             text: 'A custom code is 3 to 64 letters, digits, dashes or underscores.',
           };
         }
-        return { field: null, text: messageOf(error) };
+        break;
       case 'destination_not_allowed':
-        return {
-          field: 'destination',
-          text: 'Links may only point to the destinations your program allows. Use an address on the program’s own site.',
-        };
+        return { field: 'destination', text: messageOf(error) };
       case 'code_taken':
-        return {
-          field: 'code',
-          text: 'That code is already taken. Choose another or leave it empty.',
-        };
+        return { field: 'code', text: messageOf(error) };
+      // Said for this form: the partner asked for a program it is not in.
       case 'program_not_found':
         return { field: 'program', text: 'You are not in this program, so you cannot link to it.' };
       case 'partner_not_approved':
@@ -88,6 +86,9 @@ function NewLinkForm({ partnerId }: { partnerId: string }) {
   });
   const problem = create.isError ? linkError(create.error) : null;
   const errorId = `${id}-error`;
+  // The refusal is said once, above the fields; the field it concerns points to it.
+  const about = (field: LinkField) =>
+    problem?.field === field ? { invalid: true, describedBy: errorId } : {};
 
   if (programs.isSuccess && programs.data.length === 0) {
     return (
@@ -99,14 +100,12 @@ function NewLinkForm({ partnerId }: { partnerId: string }) {
   }
 
   return (
-    <form
-      className="card"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <FormCard
+      title="Create a link"
+      onSubmit={() => {
         create.mutate();
       }}
     >
-      <h3>Create a link</h3>
       {problem ? (
         <p id={errorId} className="notice notice-error" role="alert">
           {problem.text}
@@ -119,53 +118,50 @@ function NewLinkForm({ partnerId }: { partnerId: string }) {
       ) : null}
       <div className="form-row align-top">
         {(programs.data?.length ?? 0) > 1 ? (
-          <div className="field">
-            <label htmlFor={`${id}-program`}>Program</label>
-            <select
-              id={`${id}-program`}
-              value={chosen}
-              onChange={(e) => setProgram(e.target.value)}
-              aria-invalid={problem?.field === 'program'}
-              aria-describedby={problem?.field === 'program' ? errorId : undefined}
-            >
-              {programs.data?.map((p) => (
-                <option key={p.id} value={p.key}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field label="Program" {...about('program')}>
+            {(control) => (
+              <select {...control} value={chosen} onChange={(e) => setProgram(e.target.value)}>
+                {programs.data?.map((p) => (
+                  <option key={p.id} value={p.key}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         ) : null}
-        <div className="field" style={{ flex: '2 1 18rem' }}>
-          <label htmlFor={`${id}-destination`}>Destination address</label>
-          <input
-            id={`${id}-destination`}
-            type="url"
-            required
-            placeholder="https://"
-            value={destination}
-            onChange={(e) => setDestination(e.target.value)}
-            aria-invalid={problem?.field === 'destination'}
-            aria-describedby={`${id}-destination-hint${problem?.field === 'destination' ? ` ${errorId}` : ''}`}
-          />
-          <p id={`${id}-destination-hint`} className="field-hint">
-            The page visitors land on. Tracking parameters are added for you.
-          </p>
-        </div>
-        <div className="field" style={{ flex: '1 1 10rem' }}>
-          <label htmlFor={`${id}-code`}>Custom code (optional)</label>
-          <input
-            id={`${id}-code`}
-            value={code}
-            pattern="[A-Za-z0-9_\-]{3,64}"
-            onChange={(e) => setCode(e.target.value)}
-            aria-invalid={problem?.field === 'code'}
-            aria-describedby={`${id}-code-hint${problem?.field === 'code' ? ` ${errorId}` : ''}`}
-          />
-          <p id={`${id}-code-hint`} className="field-hint">
-            Letters, digits, - and _; empty for a random one.
-          </p>
-        </div>
+        <Field
+          label="Destination address"
+          hint="The page visitors land on. Tracking parameters are added for you."
+          style={{ flex: '2 1 18rem' }}
+          {...about('destination')}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="url"
+              required
+              placeholder="https://"
+              value={destination}
+              onChange={(e) => setDestination(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Custom code (optional)"
+          hint="Letters, digits, - and _; empty for a random one."
+          style={{ flex: '1 1 10rem' }}
+          {...about('code')}
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={code}
+              pattern="[A-Za-z0-9_\-]{3,64}"
+              onChange={(e) => setCode(e.target.value)}
+            />
+          )}
+        </Field>
       </div>
       <button
         type="submit"
@@ -175,100 +171,85 @@ function NewLinkForm({ partnerId }: { partnerId: string }) {
       >
         {create.isPending ? 'Creating…' : 'Create link'}
       </button>
-    </form>
+    </FormCard>
+  );
+}
+
+/** A link or code to share, with a Copy button (or why it no longer works). */
+function Copyable({ text, what, disabled }: { text: string; what: string; disabled: boolean }) {
+  return (
+    <span className="copyable">
+      <code>{text}</code>
+      {disabled ? (
+        <Badge tone="danger">Disabled</Badge>
+      ) : (
+        <CopyButton text={text} label={`Copy ${what} ${text}`} />
+      )}
+    </span>
   );
 }
 
 function LinksTable({ links, names }: { links: TrackingLink[]; names: Record<string, string> }) {
   const withClicks = links.some((l) => typeof l.clicks === 'number');
   return (
-    <TableScroll label="Your links">
-      <table className="stack-table">
-        <thead>
-          <tr>
-            <th scope="col">Short link</th>
-            <th scope="col">Destination</th>
-            <th scope="col">Program</th>
-            {withClicks ? (
-              <th scope="col" className="num">
-                Clicks
-              </th>
-            ) : null}
-            <th scope="col">Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          {links.map((l) => (
-            <tr key={l.id}>
-              <td className="short-link">
-                <span className="copyable">
-                  <code>{shortUrl(l.code)}</code>
-                  {l.disabled_at ? (
-                    <Badge tone="danger">Disabled</Badge>
-                  ) : (
-                    <CopyButton text={shortUrl(l.code)} label={`Copy link ${shortUrl(l.code)}`} />
-                  )}
-                </span>
-              </td>
-              <td data-label="Destination" className="wrap-anywhere">
-                {l.destination}
-              </td>
-              <td data-label="Program">{names[l.program] ?? l.program}</td>
-              {withClicks ? (
-                <td data-label="Clicks" className="num">
-                  {formatNumber(l.clicks ?? 0)}
-                </td>
-              ) : null}
-              <td data-label="Created" style={{ whiteSpace: 'nowrap' }}>
-                {formatDate(l.created_at)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Your links"
+      className="stack-table"
+      columns={[
+        'Short link',
+        'Destination',
+        'Program',
+        withClicks && { label: 'Clicks', numeric: true },
+        'Created',
+      ]}
+    >
+      {links.map((l) => (
+        <tr key={l.id}>
+          <td className="short-link">
+            <Copyable text={shortUrl(l.code)} what="link" disabled={l.disabled_at !== null} />
+          </td>
+          <td data-label="Destination" className="wrap-anywhere">
+            {l.destination}
+          </td>
+          <td data-label="Program">{names[l.program] ?? l.program}</td>
+          {withClicks ? (
+            <td data-label="Clicks" className="num">
+              {formatNumber(l.clicks ?? 0)}
+            </td>
+          ) : null}
+          <td data-label="Created" style={{ whiteSpace: 'nowrap' }}>
+            {formatDate(l.created_at)}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
 function CodesTable({ codes, names }: { codes: TrackingCode[]; names: Record<string, string> }) {
   return (
-    <TableScroll label="Your codes">
-      <table className="stack-table">
-        <thead>
-          <tr>
-            <th scope="col">Code</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Program</th>
-            <th scope="col">Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          {codes.map((c) => (
-            <tr key={c.code}>
-              <td>
-                <span className="copyable">
-                  <code>{c.code}</code>
-                  {c.disabled_at ? (
-                    <Badge tone="danger">Disabled</Badge>
-                  ) : (
-                    <CopyButton text={c.code} label={`Copy code ${c.code}`} />
-                  )}
-                </span>
-              </td>
-              <td data-label="Kind">
-                {c.kind === 'coupon'
-                  ? 'Coupon (a discount your audience enters at checkout)'
-                  : 'Referral code (entered at signup)'}
-              </td>
-              <td data-label="Program">{names[c.program] ?? c.program}</td>
-              <td data-label="Created" style={{ whiteSpace: 'nowrap' }}>
-                {formatDate(c.created_at)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Your codes"
+      className="stack-table"
+      columns={['Code', 'Kind', 'Program', 'Created']}
+    >
+      {codes.map((c) => (
+        <tr key={c.code}>
+          <td>
+            <Copyable text={c.code} what="code" disabled={c.disabled_at !== null} />
+          </td>
+          <td data-label="Kind">
+            {c.kind === 'coupon'
+              ? 'Coupon (a discount your audience enters at checkout)'
+              : 'Referral code (entered at signup)'}
+          </td>
+          <td data-label="Program">{names[c.program] ?? c.program}</td>
+          <td data-label="Created" style={{ whiteSpace: 'nowrap' }}>
+            {formatDate(c.created_at)}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -281,11 +262,13 @@ export function LinksPage() {
   const names = Object.fromEntries((programs.data ?? []).map((p) => [p.key, p.name]));
   const links = useQuery({
     queryKey: ['portal', 'links', partnerId],
-    queryFn: () => call<{ data: TrackingLink[] }>(api.GET('/v1/partners/{id}/links', path)),
+    queryFn: () =>
+      call<{ data: TrackingLink[] }>(api.GET('/v1/partners/{id}/links', path)).then((r) => r.data),
   });
   const codes = useQuery({
     queryKey: ['portal', 'codes', partnerId],
-    queryFn: () => call<{ data: TrackingCode[] }>(api.GET('/v1/partners/{id}/codes', path)),
+    queryFn: () =>
+      call<{ data: TrackingCode[] }>(api.GET('/v1/partners/{id}/codes', path)).then((r) => r.data),
   });
 
   return (
@@ -294,35 +277,35 @@ export function LinksPage() {
         title="Links & codes"
         lead="Share these: every visit, signup and sale they bring is credited to you."
       />
-      <section className="section" aria-labelledby="links-heading">
-        <h2 id="links-heading">Tracking links</h2>
-        {links.isPending ? <Loading label="Loading your links…" /> : null}
-        {links.isError ? <ErrorNotice error={links.error} retry={() => links.refetch()} /> : null}
-        {links.data && links.data.data.length === 0 ? (
-          <EmptyState title="No links yet">
-            <p>Create one below and share it wherever your audience is.</p>
-          </EmptyState>
-        ) : null}
-        {links.data && links.data.data.length > 0 ? (
-          <LinksTable links={links.data.data} names={names} />
-        ) : null}
+      <Section title="Tracking links">
+        <QueryView
+          query={links}
+          loading="Loading your links…"
+          empty={
+            <EmptyState title="No links yet">
+              <p>Create one below and share it wherever your audience is.</p>
+            </EmptyState>
+          }
+        >
+          {(list) => <LinksTable links={list} names={names} />}
+        </QueryView>
         <div className="section">
           <NewLinkForm partnerId={partnerId} />
         </div>
-      </section>
-      <section className="section" aria-labelledby="codes-heading">
-        <h2 id="codes-heading">Referral and coupon codes</h2>
-        {codes.isPending ? <Loading label="Loading your codes…" /> : null}
-        {codes.isError ? <ErrorNotice error={codes.error} retry={() => codes.refetch()} /> : null}
-        {codes.data && codes.data.data.length === 0 ? (
-          <EmptyState title="No codes yet">
-            <p>Your program manager creates referral and coupon codes for you.</p>
-          </EmptyState>
-        ) : null}
-        {codes.data && codes.data.data.length > 0 ? (
-          <CodesTable codes={codes.data.data} names={names} />
-        ) : null}
-      </section>
+      </Section>
+      <Section title="Referral and coupon codes">
+        <QueryView
+          query={codes}
+          loading="Loading your codes…"
+          empty={
+            <EmptyState title="No codes yet">
+              <p>Your program manager creates referral and coupon codes for you.</p>
+            </EmptyState>
+          }
+        >
+          {(list) => <CodesTable codes={list} names={names} />}
+        </QueryView>
+      </Section>
     </>
   );
 }

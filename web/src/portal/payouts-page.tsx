@@ -1,19 +1,22 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, api, call } from '../api/client';
-import { Badge, type Tone } from '../ui/badge';
-import { formatDate, formatMoney, humanize } from '../ui/format';
-import { Money } from '../ui/money';
-import { PageHeader } from '../ui/page-header';
-import { EmptyState, ErrorNotice, Loading } from '../ui/states';
-import { TableScroll } from '../ui/table-scroll';
 import type {
-  PartnerProgram,
   Payout,
   PayoutOutlook,
   PayoutProfile,
   PayoutStatus,
   StatementPeriod,
-} from './models';
+} from '../api/payouts';
+import type { Program } from '../api/programs';
+import { Badge, type Tone } from '../ui/badge';
+import { DataTable } from '../ui/data-table';
+import { formatDate, formatMoney, humanize } from '../ui/format';
+import { Money } from '../ui/money';
+import { Notice } from '../ui/notice';
+import { PageHeader } from '../ui/page-header';
+import { QueryFallback, QueryView } from '../ui/query-view';
+import { Section } from '../ui/section';
+import { EmptyState } from '../ui/states';
 import { usePartnerId } from './use-partner-id';
 import { usePartnerPrograms } from './use-programs';
 
@@ -63,22 +66,23 @@ function periodName(period: string): string {
   });
 }
 
-function Outlook({ partnerId, programs }: { partnerId: string; programs: PartnerProgram[] }) {
+function Outlook({ partnerId, programs }: { partnerId: string; programs: Program[] }) {
   const outlook = useQuery({
     queryKey: ['portal', 'payout-outlook', partnerId],
     queryFn: () =>
       call<{ data: PayoutOutlook[] }>(
         api.GET('/v1/partners/{id}/payout-outlook', { params: { path: { id: partnerId } } }),
-      ),
+      ).then((r) => r.data),
   });
-  if (outlook.isPending) return <Loading label="Loading your next payout…" />;
-  if (outlook.isError) return <ErrorNotice error={outlook.error} retry={() => outlook.refetch()} />;
-  if (outlook.data.data.length === 0) {
+  if (!outlook.isSuccess) {
+    return <QueryFallback query={outlook} loading="Loading your next payout…" />;
+  }
+  if (outlook.data.length === 0) {
     return <p className="muted">You are not in a program that pays out yet.</p>;
   }
   return (
     <div className="grid">
-      {outlook.data.data.map((o) => (
+      {outlook.data.map((o) => (
         <div className="card" key={o.program_id}>
           <h3>{programs.find((p) => p.id === o.program_id)?.name ?? o.program_key}</h3>
           <p>
@@ -106,7 +110,7 @@ function Outlook({ partnerId, programs }: { partnerId: string; programs: Partner
   );
 }
 
-function History({ partnerId, programs }: { partnerId: string; programs: PartnerProgram[] }) {
+function History({ partnerId, programs }: { partnerId: string; programs: Program[] }) {
   const payouts = useQuery({
     queryKey: ['portal', 'payouts', partnerId],
     queryFn: () =>
@@ -114,11 +118,10 @@ function History({ partnerId, programs }: { partnerId: string; programs: Partner
         api.GET('/v1/partners/{id}/payouts', {
           params: { path: { id: partnerId }, query: { limit: 200 } },
         }),
-      ),
+      ).then((r) => r.data),
   });
-  if (payouts.isPending) return <Loading label="Loading your payouts…" />;
-  if (payouts.isError) return <ErrorNotice error={payouts.error} retry={() => payouts.refetch()} />;
-  if (payouts.data.data.length === 0) {
+  if (!payouts.isSuccess) return <QueryFallback query={payouts} loading="Loading your payouts…" />;
+  if (payouts.data.length === 0) {
     return (
       <EmptyState title="No payouts yet">
         <p>Once your earnings are available and above the minimum, a payout run pays them.</p>
@@ -126,62 +129,57 @@ function History({ partnerId, programs }: { partnerId: string; programs: Partner
     );
   }
   return (
-    <TableScroll label="Payout history">
-      <table className="stack-table">
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-            <th scope="col">Status</th>
-            <th scope="col">Program</th>
-            <th scope="col">Method</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {payouts.data.data.map((p) => (
-            <tr key={p.id}>
-              <td data-label="Date" style={{ whiteSpace: 'nowrap' }}>
-                {formatDate(p.created_at)}
-              </td>
-              <td data-label="Amount" className="num">
-                <Money amount={p.amount} currency={p.currency} />
-              </td>
-              <td data-label="Status">
-                <Badge tone={statusTone[p.status] ?? 'neutral'}>
-                  {statusWords[p.status] ?? humanize(p.status)}
-                </Badge>
-              </td>
-              <td data-label="Program">
-                {programs.find((x) => x.id === p.program_id)?.name ?? p.program_id}
-              </td>
-              <td data-label="Method">{railNames[p.rail] ?? humanize(p.rail)}</td>
-              <td data-label="Details" className="small">
-                {p.failure_reason ? <span>{p.failure_reason}. </span> : null}
-                {p.reference ? (
-                  <span>
-                    Reference <code>{p.reference}</code>.{' '}
-                  </span>
-                ) : null}
-                {p.sources
-                  .filter((s) => s.rate)
-                  .map((s) => (
-                    <span key={s.currency}>
-                      From {formatMoney(s.amount, s.currency)} at {s.rate?.pair} {s.rate?.rate}.{' '}
-                    </span>
-                  ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Payout history"
+      className="stack-table"
+      columns={[
+        'Date',
+        { label: 'Amount', numeric: true },
+        'Status',
+        'Program',
+        'Method',
+        'Details',
+      ]}
+    >
+      {payouts.data.map((p) => (
+        <tr key={p.id}>
+          <td data-label="Date" style={{ whiteSpace: 'nowrap' }}>
+            {formatDate(p.created_at)}
+          </td>
+          <td data-label="Amount" className="num">
+            <Money amount={p.amount} currency={p.currency} />
+          </td>
+          <td data-label="Status">
+            <Badge tone={statusTone[p.status] ?? 'neutral'}>
+              {statusWords[p.status] ?? humanize(p.status)}
+            </Badge>
+          </td>
+          <td data-label="Program">
+            {programs.find((x) => x.id === p.program_id)?.name ?? p.program_id}
+          </td>
+          <td data-label="Method">{railNames[p.rail] ?? humanize(p.rail)}</td>
+          <td data-label="Details" className="small">
+            {p.failure_reason ? <span>{p.failure_reason}. </span> : null}
+            {p.reference ? (
+              <span>
+                Reference <code>{p.reference}</code>.{' '}
+              </span>
+            ) : null}
+            {p.sources
+              .filter((s) => s.rate)
+              .map((s) => (
+                <span key={s.currency}>
+                  From {formatMoney(s.amount, s.currency)} at {s.rate?.pair} {s.rate?.rate}.{' '}
+                </span>
+              ))}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
-function ProgramStatements({ partnerId, program }: { partnerId: string; program: PartnerProgram }) {
+function ProgramStatements({ partnerId, program }: { partnerId: string; program: Program }) {
   const statements = useQuery({
     queryKey: ['portal', 'statements', partnerId, program.key],
     queryFn: () =>
@@ -189,33 +187,37 @@ function ProgramStatements({ partnerId, program }: { partnerId: string; program:
         api.GET('/v1/partners/{id}/statements', {
           params: { path: { id: partnerId }, query: { program: program.key } },
         }),
-      ),
+      ).then((r) => r.data),
   });
   return (
     <div className="card">
       <h3>{program.name}</h3>
-      {statements.isPending ? <Loading label="Loading statements…" /> : null}
-      {statements.isError ? <ErrorNotice error={statements.error} /> : null}
-      {statements.data && statements.data.data.length === 0 ? (
-        <p className="muted">No statements yet: the first appears after your first earnings.</p>
-      ) : null}
-      {statements.data && statements.data.data.length > 0 ? (
-        <ul className="statement-list">
-          {statements.data.data.map((s) => (
-            <li key={s.period}>
-              <span>{periodName(s.period)}</span>{' '}
-              <a href={s.html} target="_blank" rel="noopener">
-                View<span className="visually-hidden"> statement for {periodName(s.period)}</span>
-              </a>{' '}
-              ·{' '}
-              <a href={s.csv} download>
-                Download CSV
-                <span className="visually-hidden"> for {periodName(s.period)}</span>
-              </a>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <QueryView
+        query={statements}
+        loading="Loading statements…"
+        empty={
+          <p className="muted">No statements yet: the first appears after your first earnings.</p>
+        }
+      >
+        {(list) => (
+          <ul className="statement-list">
+            {list.map((s) => (
+              <li key={s.period}>
+                <span>{periodName(s.period)}</span>{' '}
+                <a href={s.html} target="_blank" rel="noopener">
+                  View
+                  <span className="visually-hidden"> statement for {periodName(s.period)}</span>
+                </a>{' '}
+                ·{' '}
+                <a href={s.csv} download>
+                  Download CSV
+                  <span className="visually-hidden"> for {periodName(s.period)}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
     </div>
   );
 }
@@ -235,8 +237,9 @@ function Profile({ partnerId }: { partnerId: string }) {
       }
     },
   });
-  if (profile.isPending) return <Loading label="Loading your payout details…" />;
-  if (profile.isError) return <ErrorNotice error={profile.error} retry={() => profile.refetch()} />;
+  if (!profile.isSuccess) {
+    return <QueryFallback query={profile} loading="Loading your payout details…" />;
+  }
   const p = profile.data;
   if (!p) {
     return (
@@ -251,9 +254,9 @@ function Profile({ partnerId }: { partnerId: string }) {
   return (
     <div className="card">
       {p.missing.length > 0 ? (
-        <p className="notice notice-warn">
+        <Notice tone="warn">
           Payouts are on hold until these are added: {p.missing.map(humanize).join(', ')}.
-        </p>
+        </Notice>
       ) : null}
       <dl className="facts">
         <dt>Method</dt>
@@ -293,32 +296,30 @@ export function PayoutsPage() {
         title="Payouts"
         lead="When and how you get paid, and the record of every payout."
       />
-      <section className="section" aria-labelledby="outlook-heading">
-        <h2 id="outlook-heading">Next payout</h2>
+      <Section title="Next payout">
         <Outlook partnerId={partnerId} programs={list} />
-      </section>
-      <section className="section" aria-labelledby="history-heading">
-        <h2 id="history-heading">Payout history</h2>
+      </Section>
+      <Section title="Payout history">
         <History partnerId={partnerId} programs={list} />
-      </section>
-      <section className="section" aria-labelledby="statements-heading">
-        <h2 id="statements-heading">Statements</h2>
+      </Section>
+      <Section title="Statements">
         <p className="muted">
           A monthly statement lists every reward, reversal and payout with opening and closing
           balances.
         </p>
-        {programs.isPending ? <Loading label="Loading your programs…" /> : null}
-        {programs.isError ? <ErrorNotice error={programs.error} /> : null}
-        <div className="grid">
-          {list.map((p) => (
-            <ProgramStatements key={p.id} partnerId={partnerId} program={p} />
-          ))}
-        </div>
-      </section>
-      <section className="section" aria-labelledby="profile-heading">
-        <h2 id="profile-heading">Payout method and tax details</h2>
+        <QueryView query={programs} loading="Loading your programs…">
+          {(enrolled) => (
+            <div className="grid">
+              {enrolled.map((p) => (
+                <ProgramStatements key={p.id} partnerId={partnerId} program={p} />
+              ))}
+            </div>
+          )}
+        </QueryView>
+      </Section>
+      <Section title="Payout method and tax details">
         <Profile partnerId={partnerId} />
-      </section>
+      </Section>
     </>
   );
 }

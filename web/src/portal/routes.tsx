@@ -1,16 +1,12 @@
-import { type AnyRoute, createRoute } from '@tanstack/react-router';
-import { CampaignsPage } from './campaigns-page';
-import { DashboardPage } from './dashboard-page';
-import { EarningsPage } from './earnings-page';
-import { HelpArticlePage } from './help-article-page';
-import { HelpPage } from './help-page';
-import { IntegrationsPage } from './integrations-page';
-import { LinksPage } from './links-page';
-import { PayoutsPage } from './payouts-page';
+import { type AnyRoute, createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { PortalLayout } from './portal-layout';
-import { TierPage } from './tier-page';
 
-/** /portal and its pages: what a partner user sees of its own program. */
+/**
+ * /portal and its pages: what a partner user sees of its own program. The
+ * layout (sign-in guard and shell) comes with the app; each page is its own
+ * chunk, loaded when it is opened or a link to it is hovered, so an operator
+ * never downloads the portal.
+ */
 export function portalRoute(root: AnyRoute) {
   const portal = createRoute({
     getParentRoute: () => root,
@@ -22,35 +18,47 @@ export function portalRoute(root: AnyRoute) {
   const dashboard = createRoute({
     getParentRoute: () => portal,
     path: '/',
-    component: DashboardPage,
+    component: lazyRouteComponent(() => import('./dashboard-page'), 'DashboardPage'),
   });
   const earnings = createRoute({
     getParentRoute: () => portal,
     path: 'earnings',
-    component: EarningsPage,
+    component: lazyRouteComponent(() => import('./earnings-page'), 'EarningsPage'),
   });
-  const links = createRoute({ getParentRoute: () => portal, path: 'links', component: LinksPage });
-  const tier = createRoute({ getParentRoute: () => portal, path: 'tier', component: TierPage });
+  const links = createRoute({
+    getParentRoute: () => portal,
+    path: 'links',
+    component: lazyRouteComponent(() => import('./links-page'), 'LinksPage'),
+  });
+  const tier = createRoute({
+    getParentRoute: () => portal,
+    path: 'tier',
+    component: lazyRouteComponent(() => import('./tier-page'), 'TierPage'),
+  });
   const payouts = createRoute({
     getParentRoute: () => portal,
     path: 'payouts',
-    component: PayoutsPage,
+    component: lazyRouteComponent(() => import('./payouts-page'), 'PayoutsPage'),
   });
   const integrations = createRoute({
     getParentRoute: () => portal,
     path: 'integrations',
-    component: IntegrationsPage,
+    component: lazyRouteComponent(() => import('./integrations-page'), 'IntegrationsPage'),
   });
   const campaigns = createRoute({
     getParentRoute: () => portal,
     path: 'campaigns',
-    component: CampaignsPage,
+    component: lazyRouteComponent(() => import('./campaigns-page'), 'CampaignsPage'),
   });
-  const help = createRoute({ getParentRoute: () => portal, path: 'help', component: HelpPage });
+  const help = createRoute({
+    getParentRoute: () => portal,
+    path: 'help',
+    component: lazyRouteComponent(() => import('./help-page'), 'HelpPage'),
+  });
   const helpArticle = createRoute({
     getParentRoute: () => portal,
     path: 'help/$slug',
-    component: HelpArticlePage,
+    component: lazyRouteComponent(() => import('./help-article-page'), 'HelpArticlePage'),
   });
   return portal.addChildren([
     dashboard,

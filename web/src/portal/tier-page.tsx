@@ -1,23 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../api/client';
+import type { Program, ProgramVersion } from '../api/programs';
+import type { Benefit, PartnerTier, RequirementProgress } from '../api/tiers';
 import { Badge } from '../ui/badge';
 import { formatDate, formatMoney, formatNumber, humanize } from '../ui/format';
+import { Notice } from '../ui/notice';
 import { PageHeader } from '../ui/page-header';
-import { EmptyState, ErrorNotice, Loading } from '../ui/states';
-import type {
-  Benefit,
-  PartnerProgram,
-  PartnerTier,
-  ProgramVersion,
-  RequirementProgress,
-} from './models';
+import { QueryView } from '../ui/query-view';
+import { EmptyState } from '../ui/states';
 import { usePartnerId } from './use-partner-id';
 import { usePartnerPrograms } from './use-programs';
-
-/** A tier metric in words: "referred_revenue" → "Referred revenue". */
-function metricName(metric: string): string {
-  return humanize(metric);
-}
 
 function metricValue(metric: string, value: string, currency: string): string {
   if (/revenue|gmv|amount|earnings/.test(metric)) return formatMoney(value, currency);
@@ -34,13 +26,13 @@ function allowanceWords(b: Benefit, currency: string): string | null {
   return null;
 }
 
-function currentVersion(program: PartnerProgram | undefined): ProgramVersion | undefined {
+function currentVersion(program: Program | undefined): ProgramVersion | undefined {
   return program?.versions.find((v) => v.status === 'current') ?? program?.versions[0];
 }
 
 function Requirement({ r, currency }: { r: RequirementProgress; currency: string }) {
   const met = r.progress_percent >= 100;
-  const label = `${metricName(r.metric)} in the last ${r.window_days} days`;
+  const label = `${humanize(r.metric)} in the last ${r.window_days} days`;
   return (
     <li className="requirement">
       <p style={{ margin: 0 }}>
@@ -82,7 +74,7 @@ function Accelerators({ version }: { version: ProgramVersion | undefined }) {
   );
 }
 
-function UpcomingTerms({ program }: { program: PartnerProgram | undefined }) {
+function UpcomingTerms({ program }: { program: Program | undefined }) {
   const upcoming = (program?.versions ?? []).filter((v) => v.status === 'upcoming');
   if (upcoming.length === 0) return null;
   return (
@@ -101,7 +93,7 @@ function UpcomingTerms({ program }: { program: PartnerProgram | undefined }) {
   );
 }
 
-function ProgramTier({ t, program }: { t: PartnerTier; program: PartnerProgram | undefined }) {
+function ProgramTier({ t, program }: { t: PartnerTier; program: Program | undefined }) {
   const version = currentVersion(program);
   const currency = version?.terms.currency ?? 'USD';
   const level = version?.terms.tiers?.levels.find((l) => l.id === t.tier?.id);
@@ -118,10 +110,10 @@ function ProgramTier({ t, program }: { t: PartnerTier; program: PartnerProgram |
         <p>You do not have a tier in this program yet.</p>
       )}
       {t.grace ? (
-        <p className="notice notice-warn">
+        <Notice tone="warn">
           You have been below this tier’s requirements since {formatDate(t.grace.below_since)}.
           Unless that changes, you move down on {formatDate(t.grace.demotion_due_at)}.
-        </p>
+        </Notice>
       ) : null}
 
       <h3>Benefits</h3>
@@ -189,7 +181,7 @@ export function TierPage() {
     queryFn: () =>
       call<{ data: PartnerTier[] }>(
         api.GET('/v1/partners/{id}/tiers', { params: { path: { id: partnerId } } }),
-      ),
+      ).then((r) => r.data),
   });
 
   return (
@@ -198,20 +190,25 @@ export function TierPage() {
         title="Tier"
         lead="Higher tiers multiply your rewards and unlock benefits. Here is where you stand."
       />
-      {tiers.isPending ? <Loading label="Loading your tier…" /> : null}
-      {tiers.isError ? <ErrorNotice error={tiers.error} retry={() => tiers.refetch()} /> : null}
-      {tiers.data && tiers.data.data.length === 0 ? (
-        <EmptyState title="No tiers in your programs">
-          <p>Your programs pay the same rates to every partner.</p>
-        </EmptyState>
-      ) : null}
-      {tiers.data?.data.map((t) => (
-        <ProgramTier
-          key={t.program_id}
-          t={t}
-          program={programs.data?.find((p) => p.id === t.program_id)}
-        />
-      ))}
+      <QueryView
+        query={tiers}
+        loading="Loading your tier…"
+        empty={
+          <EmptyState title="No tiers in your programs">
+            <p>Your programs pay the same rates to every partner.</p>
+          </EmptyState>
+        }
+      >
+        {(list) =>
+          list.map((t) => (
+            <ProgramTier
+              key={t.program_id}
+              t={t}
+              program={programs.data?.find((p) => p.id === t.program_id)}
+            />
+          ))
+        }
+      </QueryView>
     </>
   );
 }

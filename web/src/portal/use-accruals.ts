@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { Accrual } from '../api/accruals';
 import { api, call } from '../api/client';
-import type { Accrual, Page } from './models';
+import type { Page } from '../api/models';
 
 /**
  * One page of the partner's ledger lines (rewards, reversals, recalculations),

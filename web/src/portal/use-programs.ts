@@ -1,14 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../api/client';
+import type { Program } from '../api/programs';
 import type { ProgramNames } from './explain-accrual';
-import type { PartnerProgram } from './models';
 
 /** The programs the partner is in, with the terms in force and those coming. */
 export function usePartnerPrograms(partnerId: string) {
   return useQuery({
     queryKey: ['portal', 'programs', partnerId],
     queryFn: () =>
-      call<{ data: PartnerProgram[] }>(
+      call<{ data: Program[] }>(
         api.GET('/v1/partners/{id}/programs', { params: { path: { id: partnerId } } }),
       ),
     select: (r) => r.data,
@@ -17,6 +17,6 @@ export function usePartnerPrograms(partnerId: string) {
 }
 
 /** Program names by id, for sentences that name the program. */
-export function programNames(programs: PartnerProgram[] | undefined): ProgramNames {
+export function programNames(programs: Program[] | undefined): ProgramNames {
   return Object.fromEntries((programs ?? []).map((p) => [p.id, p.name]));
 }

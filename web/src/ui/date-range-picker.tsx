@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { Field } from './field';
 
 export type RangePreset = '7d' | '30d' | '90d' | 'custom';
 
@@ -53,7 +54,6 @@ export function DateRangePicker({
   onChange: (range: DateRange) => void;
   label?: string;
 }) {
-  const id = useId();
   const [draft, setDraft] = useState({ from: value.from, to: value.to });
   const invalid = !draft.from || !draft.to || draft.from > draft.to;
 
@@ -92,26 +92,28 @@ export function DateRangePicker({
             if (!invalid) onChange({ preset: 'custom', from: draft.from, to: draft.to });
           }}
         >
-          <div className="field">
-            <label htmlFor={`${id}-from`}>Start date</label>
-            <input
-              id={`${id}-from`}
-              type="date"
-              value={draft.from}
-              max={draft.to || undefined}
-              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-to`}>End date</label>
-            <input
-              id={`${id}-to`}
-              type="date"
-              value={draft.to}
-              min={draft.from || undefined}
-              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-            />
-          </div>
+          <Field label="Start date">
+            {(control) => (
+              <input
+                {...control}
+                type="date"
+                value={draft.from}
+                max={draft.to || undefined}
+                onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label="End date">
+            {(control) => (
+              <input
+                {...control}
+                type="date"
+                value={draft.to}
+                min={draft.from || undefined}
+                onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+              />
+            )}
+          </Field>
           <button type="submit" disabled={invalid}>
             Apply
           </button>

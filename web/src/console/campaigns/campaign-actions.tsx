@@ -1,20 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Campaign, CampaignStatus } from '../../api/campaigns';
 import { api, call } from '../../api/client';
 import { messageOf } from '../../api/messages';
-import type { Campaign } from '../models';
 import type { StatusResult } from '../status-notice';
 import { useInFlight } from '../use-in-flight';
 
-type CampaignStatus =
-  | 'proposed'
-  | 'approved'
-  | 'live'
-  | 'completed'
-  | 'reported'
-  | 'rejected'
-  | 'cancelled';
-
-const verbs: Record<string, string> = {
+const verbs: Partial<Record<CampaignStatus, string>> = {
   approved: 'Approve',
   live: 'Mark live',
   completed: 'Mark completed',
@@ -59,7 +50,7 @@ export function CampaignActions({
           className={s === 'rejected' || s === 'cancelled' ? 'small danger' : 'small'}
           disabled={move.isPending}
           aria-label={`${verbs[s] ?? s} ${campaign.name}`}
-          onClick={() => flight.begin() && move.mutate(s as CampaignStatus)}
+          onClick={() => flight.begin() && move.mutate(s)}
         >
           {verbs[s] ?? s}
         </button>

@@ -1,15 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
 import { type ReactNode, useState } from 'react';
+import type { CalendarItem, Campaign, MdfPool } from '../../api/campaigns';
 import { api, call } from '../../api/client';
 import { Badge, type Tone } from '../../ui/badge';
+import { DataTable } from '../../ui/data-table';
 import { formatDate, formatDateTime, formatMoney, humanize } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { CalendarItem, Campaign, MdfPool } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
+import { PartnerLink } from '../partners/partner-link';
 import { StatusNotice, type StatusResult } from '../status-notice';
 import { useOperator } from '../use-operator';
 import { usePartnerNames } from '../use-partner-names';
@@ -49,71 +49,58 @@ function Campaigns() {
   const [result, setResult] = useState<StatusResult | null>(null);
   const campaigns = useQuery({
     queryKey: ['campaigns'],
-    queryFn: () => call<{ data: Campaign[] }>(api.GET('/v1/campaigns')),
+    queryFn: () => call<{ data: Campaign[] }>(api.GET('/v1/campaigns')).then((r) => r.data),
   });
   return (
     <Section title="Campaigns">
       <StatusNotice result={result} />
-      <QueryView query={campaigns} loading="Loading campaigns…">
-        {(page) =>
-          page.data.length === 0 ? (
-            <EmptyState title="No campaigns yet" />
-          ) : (
-            <TableScroll label="Campaigns">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Campaign</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Runs</th>
-                    <th scope="col">Partners</th>
-                    <th scope="col" className="num">
-                      Cost
-                    </th>
-                    {may('campaigns:write') ? <th scope="col">Next step</th> : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((c) => (
-                    <tr key={c.id}>
-                      <th scope="row">
-                        {c.name} <span className="muted small mono">{c.code}</span>
-                      </th>
-                      <td>
-                        <Badge tone={campaignTones[c.status] ?? 'neutral'}>
-                          {humanize(c.status)}
-                        </Badge>
-                      </td>
-                      <td className="console-nowrap">
-                        {formatDate(c.starts_at)} – {formatDate(c.ends_at)}
-                      </td>
-                      <td>
-                        {c.partners.map((p, i) => (
-                          <span key={p.partner_id}>
-                            {i > 0 ? ', ' : ''}
-                            <Link
-                              to="/console/partners/$partnerId"
-                              params={{ partnerId: p.partner_id }}
-                            >
-                              {partnerName(p.partner_id)}
-                            </Link>
-                            {p.role === 'lead' ? ' (lead)' : ''}
-                          </span>
-                        ))}
-                      </td>
-                      <td className="num">{c.cost ? formatMoney(c.cost, c.currency) : '—'}</td>
-                      {may('campaigns:write') ? (
-                        <td>
-                          <CampaignActions campaign={c} onResult={setResult} />
-                        </td>
-                      ) : null}
-                    </tr>
+      <QueryView
+        query={campaigns}
+        loading="Loading campaigns…"
+        empty={<EmptyState title="No campaigns yet" />}
+      >
+        {(list) => (
+          <DataTable
+            label="Campaigns"
+            columns={[
+              'Campaign',
+              'Status',
+              'Runs',
+              'Partners',
+              { label: 'Cost', numeric: true },
+              may('campaigns:write') && 'Next step',
+            ]}
+          >
+            {list.map((c) => (
+              <tr key={c.id}>
+                <th scope="row">
+                  {c.name} <span className="muted small mono">{c.code}</span>
+                </th>
+                <td>
+                  <Badge tone={campaignTones[c.status] ?? 'neutral'}>{humanize(c.status)}</Badge>
+                </td>
+                <td className="console-nowrap">
+                  {formatDate(c.starts_at)} – {formatDate(c.ends_at)}
+                </td>
+                <td>
+                  {c.partners.map((p, i) => (
+                    <span key={p.partner_id}>
+                      {i > 0 ? ', ' : ''}
+                      <PartnerLink id={p.partner_id}>{partnerName(p.partner_id)}</PartnerLink>
+                      {p.role === 'lead' ? ' (lead)' : ''}
+                    </span>
                   ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          )
-        }
+                </td>
+                <td className="num">{c.cost ? formatMoney(c.cost, c.currency) : '—'}</td>
+                {may('campaigns:write') ? (
+                  <td>
+                    <CampaignActions campaign={c} onResult={setResult} />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </DataTable>
+        )}
       </QueryView>
     </Section>
   );
@@ -127,55 +114,39 @@ function Pools() {
   });
   return (
     <Section title="MDF pools">
-      <QueryView query={pools} loading="Loading pools…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="No MDF pools" />
-          ) : (
-            <TableScroll label="MDF pools">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Quarter</th>
-                    <th scope="col">Program</th>
-                    <th scope="col">For</th>
-                    <th scope="col" className="num">
-                      Budget
-                    </th>
-                    <th scope="col" className="num">
-                      Committed
-                    </th>
-                    <th scope="col" className="num">
-                      Reimbursed
-                    </th>
-                    <th scope="col" className="num">
-                      Remaining
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((p) => (
-                    <tr key={p.id}>
-                      <th scope="row">{p.quarter}</th>
-                      <td>{programName(p.program_id)}</td>
-                      <td>
-                        {p.scope === 'program'
-                          ? 'Every partner'
-                          : p.tier_id
-                            ? `Tier ${p.tier_id}`
-                            : (p.partner_id ?? humanize(p.scope))}
-                      </td>
-                      <td className="num">{formatMoney(p.amount, p.currency)}</td>
-                      <td className="num">{formatMoney(p.committed, p.currency)}</td>
-                      <td className="num">{formatMoney(p.reimbursed, p.currency)}</td>
-                      <td className="num">{formatMoney(p.remaining, p.currency)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          )
-        }
+      <QueryView query={pools} loading="Loading pools…" empty={<EmptyState title="No MDF pools" />}>
+        {(list) => (
+          <DataTable
+            label="MDF pools"
+            columns={[
+              'Quarter',
+              'Program',
+              'For',
+              { label: 'Budget', numeric: true },
+              { label: 'Committed', numeric: true },
+              { label: 'Reimbursed', numeric: true },
+              { label: 'Remaining', numeric: true },
+            ]}
+          >
+            {list.map((p) => (
+              <tr key={p.id}>
+                <th scope="row">{p.quarter}</th>
+                <td>{programName(p.program_id)}</td>
+                <td>
+                  {p.scope === 'program'
+                    ? 'Every partner'
+                    : p.tier_id
+                      ? `Tier ${p.tier_id}`
+                      : (p.partner_id ?? humanize(p.scope))}
+                </td>
+                <td className="num">{formatMoney(p.amount, p.currency)}</td>
+                <td className="num">{formatMoney(p.committed, p.currency)}</td>
+                <td className="num">{formatMoney(p.reimbursed, p.currency)}</td>
+                <td className="num">{formatMoney(p.remaining, p.currency)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
       </QueryView>
     </Section>
   );

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import type { MdfRequest } from '../../api/campaigns';
 import { api, call } from '../../api/client';
 import { messageOf } from '../../api/messages';
+import { Field } from '../../ui/field';
 import { formatDate, formatMoney } from '../../ui/format';
-import type { MdfRequest } from '../models';
 import { useIdempotencyKey } from '../use-idempotency-key';
 
 type Decision = 'approve' | 'reject';
@@ -126,27 +127,27 @@ export function MdfDecision({
       {canDecide ? (
         <>
           <div className="form-row">
-            <div className="field">
-              <label htmlFor={`${id}-amount`}>
-                {claim ? 'Reimburse' : 'Approve'} ({r.currency})
-              </label>
-              <input
-                id={`${id}-amount`}
-                inputMode="decimal"
-                value={amount}
-                onChange={(e) => setAmount(e.target.value)}
+            <Field label={`${claim ? 'Reimburse' : 'Approve'} (${r.currency})`}>
+              {(control) => (
+                <input
+                  {...control}
+                  inputMode="decimal"
+                  value={amount}
+                  onChange={(e) => setAmount(e.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+          <Field label="Note for the partner">
+            {(control) => (
+              <textarea
+                {...control}
+                rows={2}
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
               />
-            </div>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-note`}>Note for the partner</label>
-            <textarea
-              id={`${id}-note`}
-              rows={2}
-              value={note}
-              onChange={(e) => setNote(e.target.value)}
-            />
-          </div>
+            )}
+          </Field>
           <div className="actions">
             <button
               type="button"

@@ -1,40 +1,28 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
-import { type ReactNode, useId, useState } from 'react';
+import { type ReactNode, useState } from 'react';
+import type { Accrual } from '../../api/accruals';
 import { ApiError, api, call } from '../../api/client';
+import type { DayStats } from '../../api/dashboards';
+import type { Page } from '../../api/models';
+import type { Customer } from '../../api/partners';
+import { DataTable } from '../../ui/data-table';
 import {
   type DateRange,
   DateRangePicker,
   presetRange,
   rangeToQuery,
 } from '../../ui/date-range-picker';
+import { Field } from '../../ui/field';
 import { formatDateTime, formatNumber } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
 import { TimeSeriesChart } from '../../ui/time-series-chart';
 import { AccrualTable } from '../ledger/accrual-table';
-import type { Accrual, Attribution, Page } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
+import { PartnerLink } from '../partners/partner-link';
 import { usePartnerNames } from '../use-partner-names';
 import { useProgramName } from '../use-programs';
-
-interface DayStats {
-  date: string;
-  clicks: number;
-  bot_clicks: number;
-  signups: number;
-  activations: number;
-  payments: number;
-  refunds: number;
-}
-
-interface CustomerView {
-  id: string;
-  events: number;
-  attributions: Attribution[];
-}
 
 /**
  * `/console/events`: the event stream summarized per day (the API keeps no
@@ -62,7 +50,8 @@ export function EventsPage(): ReactNode {
           {(rows) => (
             <TimeSeriesChart
               title="Events per day"
-              rows={rows.map((r) => ({ ...r }))}
+              // The chart draws counts; revenue is an amount per currency.
+              rows={rows.map(({ revenue: _, ...counts }) => counts)}
               series={[
                 { key: 'clicks', label: 'Clicks' },
                 { key: 'signups', label: 'Signups' },
@@ -79,7 +68,6 @@ export function EventsPage(): ReactNode {
 }
 
 function CustomerLookup() {
-  const id = useId();
   const [text, setText] = useState('');
   const [asked, setAsked] = useState('');
   const programName = useProgramName();
@@ -88,9 +76,9 @@ function CustomerLookup() {
     queryKey: ['customer', asked],
     enabled: asked !== '',
     retry: false,
-    queryFn: async (): Promise<CustomerView | null> => {
+    queryFn: async (): Promise<Customer | null> => {
       try {
-        return await call<CustomerView>(
+        return await call<Customer>(
           api.GET('/v1/customers/{customerId}', { params: { path: { customerId: asked } } }),
         );
       } catch (e) {
@@ -108,15 +96,16 @@ function CustomerLookup() {
           setAsked(text.trim());
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-customer`}>Customer id</label>
-          <input
-            id={`${id}-customer`}
-            value={text}
-            placeholder="the id your events carry"
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
+        <Field label="Customer id">
+          {(control) => (
+            <input
+              {...control}
+              value={text}
+              placeholder="the id your events carry"
+              onChange={(e) => setText(e.target.value)}
+            />
+          )}
+        </Field>
         <button type="submit" className="primary" disabled={!text.trim()}>
           Find customer
         </button>
@@ -138,35 +127,21 @@ function CustomerLookup() {
                   {c.attributions.length === 0 ? (
                     <p>Not attributed to any partner.</p>
                   ) : (
-                    <TableScroll label="Attributions">
-                      <table>
-                        <thead>
-                          <tr>
-                            <th scope="col">Program</th>
-                            <th scope="col">Partner</th>
-                            <th scope="col">Since</th>
-                            <th scope="col">Why</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {c.attributions.map((a) => (
-                            <tr key={a.program_id}>
-                              <th scope="row">{programName(a.program_id)}</th>
-                              <td>
-                                <Link
-                                  to="/console/partners/$partnerId"
-                                  params={{ partnerId: a.partner_id }}
-                                >
-                                  {partnerName(a.partner_id)}
-                                </Link>
-                              </td>
-                              <td className="console-nowrap">{formatDateTime(a.attributed_at)}</td>
-                              <td>{ruleOf(a.reason)}</td>
-                            </tr>
-                          ))}
-                        </tbody>
-                      </table>
-                    </TableScroll>
+                    <DataTable
+                      label="Attributions"
+                      columns={['Program', 'Partner', 'Since', 'Why']}
+                    >
+                      {c.attributions.map((a) => (
+                        <tr key={a.program_id}>
+                          <th scope="row">{programName(a.program_id)}</th>
+                          <td>
+                            <PartnerLink id={a.partner_id}>{partnerName(a.partner_id)}</PartnerLink>
+                          </td>
+                          <td className="console-nowrap">{formatDateTime(a.attributed_at)}</td>
+                          <td>{ruleOf(a.reason)}</td>
+                        </tr>
+                      ))}
+                    </DataTable>
                   )}
                   <CustomerAccruals customerId={c.id} />
                 </>

@@ -1,15 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
 import { type ReactNode, useState } from 'react';
 import { api, call } from '../../api/client';
+import type { Integration, Submission } from '../../api/integrations';
+import type { Page } from '../../api/models';
 import { Badge } from '../../ui/badge';
+import { DataTable } from '../../ui/data-table';
 import { formatDate, humanize } from '../../ui/format';
+import { Notice } from '../../ui/notice';
 import { PageHeader } from '../../ui/page-header';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { Integration, Page, Submission } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
+import { PartnerLink } from '../partners/partner-link';
 import { useOperator } from '../use-operator';
 import { usePartnerNames } from '../use-partner-names';
 import { useProgramName } from '../use-programs';
@@ -32,11 +34,7 @@ export function IntegrationsPage(): ReactNode {
         lead="Review the milestones partners submit for their integrations, and see every integration."
       />
       <div role="status" aria-live="polite">
-        {message ? (
-          <div className="notice notice-ok">
-            <p>{message}</p>
-          </div>
-        ) : null}
+        {message ? <Notice tone="ok">{message}</Notice> : null}
       </div>
       <Queue
         canWrite={may('integrations:write')}
@@ -78,27 +76,29 @@ function Queue({
   const pending = useSubmissions('pending');
   return (
     <Section title="Submissions to review">
-      <QueryView query={pending} loading="Loading the review queue…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="Nothing to review">
-              <p>Milestones partners submit for review appear here, oldest first.</p>
-            </EmptyState>
-          ) : (
-            <div className="grid">
-              {list.map((s) => (
-                <SubmissionReview
-                  key={s.id}
-                  submission={s}
-                  integrationName={integrationName(s.integration_id)}
-                  partnerName={partnerName(s.partner_id)}
-                  canWrite={canWrite}
-                  onReviewed={onReviewed}
-                />
-              ))}
-            </div>
-          )
+      <QueryView
+        query={pending}
+        loading="Loading the review queue…"
+        empty={
+          <EmptyState title="Nothing to review">
+            <p>Milestones partners submit for review appear here, oldest first.</p>
+          </EmptyState>
         }
+      >
+        {(list) => (
+          <div className="grid">
+            {list.map((s) => (
+              <SubmissionReview
+                key={s.id}
+                submission={s}
+                integrationName={integrationName(s.integration_id)}
+                partnerName={partnerName(s.partner_id)}
+                canWrite={canWrite}
+                onReviewed={onReviewed}
+              />
+            ))}
+          </div>
+        )}
       </QueryView>
     </Section>
   );
@@ -115,40 +115,27 @@ function Past({ integrationName }: { integrationName: (id: string) => string }) 
           return done.length === 0 ? (
             <EmptyState title="No reviews yet" />
           ) : (
-            <TableScroll label="Past reviews">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Integration</th>
-                    <th scope="col">Partner</th>
-                    <th scope="col">Milestone</th>
-                    <th scope="col">Decision</th>
-                    <th scope="col">Comment</th>
-                    <th scope="col">Reviewed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {done.map((s) => (
-                    <tr key={s.id}>
-                      <th scope="row">{integrationName(s.integration_id)}</th>
-                      <td>{partnerName(s.partner_id)}</td>
-                      <td>{humanize(s.milestone)}</td>
-                      <td>
-                        {s.status === 'approved' ? (
-                          <Badge tone="ok">Approved</Badge>
-                        ) : (
-                          <Badge tone="danger">Rejected</Badge>
-                        )}
-                      </td>
-                      <td>{s.comment ?? '—'}</td>
-                      <td className="console-nowrap">
-                        {formatDate(s.reviewed_at ?? s.submitted_at)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <DataTable
+              label="Past reviews"
+              columns={['Integration', 'Partner', 'Milestone', 'Decision', 'Comment', 'Reviewed']}
+            >
+              {done.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row">{integrationName(s.integration_id)}</th>
+                  <td>{partnerName(s.partner_id)}</td>
+                  <td>{humanize(s.milestone)}</td>
+                  <td>
+                    {s.status === 'approved' ? (
+                      <Badge tone="ok">Approved</Badge>
+                    ) : (
+                      <Badge tone="danger">Rejected</Badge>
+                    )}
+                  </td>
+                  <td>{s.comment ?? '—'}</td>
+                  <td className="console-nowrap">{formatDate(s.reviewed_at ?? s.submitted_at)}</td>
+                </tr>
+              ))}
+            </DataTable>
           );
         }}
       </QueryView>
@@ -161,43 +148,30 @@ function IntegrationTable({ list }: { list: Integration[] }) {
   const programName = useProgramName();
   if (list.length === 0) return <EmptyState title="No integrations yet" />;
   return (
-    <TableScroll label="Integrations">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Integration</th>
-            <th scope="col">Partner</th>
-            <th scope="col">Program</th>
-            <th scope="col">Category</th>
-            <th scope="col">Status</th>
-            <th scope="col">Since</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((i) => (
-            <tr key={i.id}>
-              <th scope="row">
-                {i.listing_url ? (
-                  <a href={i.listing_url} rel="noreferrer noopener" target="_blank">
-                    {i.name}
-                  </a>
-                ) : (
-                  i.name
-                )}
-              </th>
-              <td>
-                <Link to="/console/partners/$partnerId" params={{ partnerId: i.partner_id }}>
-                  {partnerName(i.partner_id)}
-                </Link>
-              </td>
-              <td>{programName(i.program_id)}</td>
-              <td>{i.category ? humanize(i.category) : '—'}</td>
-              <td>{humanize(i.status)}</td>
-              <td className="console-nowrap">{formatDate(i.created_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Integrations"
+      columns={['Integration', 'Partner', 'Program', 'Category', 'Status', 'Since']}
+    >
+      {list.map((i) => (
+        <tr key={i.id}>
+          <th scope="row">
+            {i.listing_url ? (
+              <a href={i.listing_url} rel="noreferrer noopener" target="_blank">
+                {i.name}
+              </a>
+            ) : (
+              i.name
+            )}
+          </th>
+          <td>
+            <PartnerLink id={i.partner_id}>{partnerName(i.partner_id)}</PartnerLink>
+          </td>
+          <td>{programName(i.program_id)}</td>
+          <td>{i.category ? humanize(i.category) : '—'}</td>
+          <td>{humanize(i.status)}</td>
+          <td className="console-nowrap">{formatDate(i.created_at)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

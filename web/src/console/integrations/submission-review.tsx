@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { api, call } from '../../api/client';
+import type { Submission } from '../../api/integrations';
 import { messageOf } from '../../api/messages';
+import { Field } from '../../ui/field';
 import { formatDateTime, humanize } from '../../ui/format';
-import type { Submission } from '../models';
 import { useIdempotencyKey } from '../use-idempotency-key';
 
 /** One pending submission: its evidence, and approve or reject with a comment. */
@@ -85,22 +86,21 @@ export function SubmissionReview({
       ) : null}
       {canWrite ? (
         <>
-          <div className="field">
-            <label htmlFor={`${id}-comment`}>Comment for the partner</label>
-            <textarea
-              id={`${id}-comment`}
-              rows={2}
-              maxLength={5000}
-              value={comment}
-              aria-invalid={missing ? true : undefined}
-              onChange={(e) => setComment(e.target.value)}
-            />
-            {missing ? (
-              <p className="field-error">Say why it is rejected: the partner reads this.</p>
-            ) : (
-              <p className="field-hint">Optional to approve, needed to reject.</p>
+          <Field
+            label="Comment for the partner"
+            error={missing ? 'Say why it is rejected: the partner reads this.' : null}
+            hint={missing ? null : 'Optional to approve, needed to reject.'}
+          >
+            {(control) => (
+              <textarea
+                {...control}
+                rows={2}
+                maxLength={5000}
+                value={comment}
+                onChange={(e) => setComment(e.target.value)}
+              />
             )}
-          </div>
+          </Field>
           <div className="actions">
             <button
               type="button"

@@ -1,12 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import type { KbPage } from '../../portal/kb-models';
-import { MarkdownArticle } from '../../portal/markdown-article';
+import type { KbConflict, KbPage } from '../../api/knowledge-base';
 import { formatDateTime } from '../../ui/format';
-import { ErrorNotice, Loading } from '../../ui/states';
+import { MarkdownArticle } from '../../ui/markdown-article';
+import { QueryView } from '../../ui/query-view';
 import { KbScroll } from './kb-scroll';
-import type { KbConflict } from './models';
 
 /**
  * Someone saved the page after this editor loaded it: who, when, and the
@@ -60,20 +59,18 @@ export function KbConflictNotice({
         Saving yours over theirs replaces their text; theirs stays in the history below.
       </p>
       {showing ? (
-        latest.isPending ? (
-          <Loading label="Loading their version…" />
-        ) : latest.isError ? (
-          <ErrorNotice error={latest.error} retry={() => latest.refetch()} />
-        ) : (
-          <div className="kb-theirs">
-            <p className="field-label" id={`${id}-theirs`}>
-              Version {latest.data.version}: {latest.data.title}
-            </p>
-            <KbScroll labelledBy={`${id}-theirs`}>
-              <MarkdownArticle markdown={latest.data.body} />
-            </KbScroll>
-          </div>
-        )
+        <QueryView query={latest} loading="Loading their version…">
+          {(theirs) => (
+            <div className="kb-theirs">
+              <p className="field-label" id={`${id}-theirs`}>
+                Version {theirs.version}: {theirs.title}
+              </p>
+              <KbScroll labelledBy={`${id}-theirs`}>
+                <MarkdownArticle markdown={theirs.body} />
+              </KbScroll>
+            </div>
+          )}
+        </QueryView>
       ) : null}
     </div>
   );

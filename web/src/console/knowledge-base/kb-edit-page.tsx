@@ -1,22 +1,22 @@
-import { Link } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { ApiError } from '../../api/client';
-import type { KbPage } from '../../portal/kb-models';
-import { MarkdownArticle } from '../../portal/markdown-article';
-import { useKbPage } from '../../portal/use-knowledge-base';
+import type { KbPage } from '../../api/knowledge-base';
+import { useKbPage } from '../../api/use-knowledge-base';
 import { Badge } from '../../ui/badge';
 import { formatDateTime } from '../../ui/format';
+import { MarkdownArticle } from '../../ui/markdown-article';
 import { PageHeader } from '../../ui/page-header';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/states';
 import { useOperator } from '../use-operator';
 import { KbEditor } from './kb-editor';
-import { kbListPath } from './paths';
 import './knowledge-base.css';
+import { Notice } from '../../ui/notice';
 
 function Breadcrumb() {
   return (
     <p className="console-breadcrumb">
-      <Link to={kbListPath}>Knowledge base</Link>
+      <Link to="/console/knowledge-base">Knowledge base</Link>
     </p>
   );
 }
@@ -46,9 +46,7 @@ export function KbNewPage(): ReactNode {
       {may('programs:write') ? (
         <KbEditor />
       ) : (
-        <div className="notice notice-info">
-          <p>Your role can read the knowledge base but not write it.</p>
-        </div>
+        <Notice tone="info">Your role can read the knowledge base but not write it.</Notice>
       )}
     </>
   );
@@ -58,7 +56,8 @@ export function KbNewPage(): ReactNode {
  * /console/knowledge-base/pages/$slug: the editor for partner managers and
  * admins (programs:write), the page as it reads for everyone else.
  */
-export function KbEditPage({ slug }: { slug: string }): ReactNode {
+export function KbEditPage(): ReactNode {
+  const { slug } = useParams({ from: '/console/knowledge-base/pages/$slug' });
   const { may } = useOperator();
   const page = useKbPage(slug);
   if (page.isPending) {

@@ -2,9 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useBlocker, useNavigate } from '@tanstack/react-router';
 import { useDeferredValue, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, api, call } from '../../api/client';
+import type { KbConflict, KbPage, KbRevision } from '../../api/knowledge-base';
 import { messageOf } from '../../api/messages';
-import type { KbPage } from '../../portal/kb-models';
-import { MarkdownArticle } from '../../portal/markdown-article';
+import { Field } from '../../ui/field';
+import { MarkdownArticle } from '../../ui/markdown-article';
+import { Notice } from '../../ui/notice';
 import { KbConflictNotice } from './kb-conflict-notice';
 import {
   byteLength,
@@ -21,8 +23,6 @@ import {
 } from './kb-form';
 import { KbRevisions } from './kb-revisions';
 import { KbScroll } from './kb-scroll';
-import type { KbConflict, KbRevision } from './models';
-import { kbPagePath } from './paths';
 
 const kb = (n: number) => `${(n / 1024).toFixed(n < 10_240 ? 1 : 0)} KB`;
 
@@ -100,14 +100,17 @@ export function KbEditor({ page }: { page?: KbPage }) {
       await queryClient.invalidateQueries({ queryKey: ['kb', 'pages'] });
       await queryClient.invalidateQueries({ queryKey: ['kb', 'revisions', page.id] });
       if (base === undefined || base.slug !== page.slug)
-        await navigate({ to: kbPagePath(page.slug), replace: true });
+        await navigate({
+          to: '/console/knowledge-base/pages/$slug',
+          params: { slug: page.slug },
+          replace: true,
+        });
     },
     onError: (error) => {
       if (!(error instanceof ApiError)) return;
       if (error.code === 'kb_page_conflict') setConflict(error.problem as unknown as KbConflict);
-      if (error.code === 'kb_slug_taken')
-        setServerErrors({ slug: 'Another page has this address: choose another one.' });
-      if (error.code === 'validation_failed') setServerErrors(fieldErrorsOf(error.problem.issues));
+      if (error.code === 'kb_slug_taken') setServerErrors({ slug: messageOf(error) });
+      if (error.code === 'validation_failed') setServerErrors(fieldErrorsOf(error.issues));
     },
   });
 
@@ -147,17 +150,6 @@ export function KbEditor({ page }: { page?: KbPage }) {
     if (conflict) document.getElementById(`${id}-conflict`)?.focus();
   }, [conflict, id]);
 
-  const field = (name: keyof KbForm) => ({
-    id: `${id}-${name}`,
-    'aria-invalid': errors[name] ? true : undefined,
-    'aria-describedby': errors[name] ? `${id}-${name}-error` : undefined,
-  });
-  const fieldError = (name: keyof KbForm) =>
-    errors[name] ? (
-      <p id={`${id}-${name}-error`} className="field-error">
-        {errors[name]}
-      </p>
-    ) : null;
   const generalError =
     save.isError &&
     !(
@@ -176,43 +168,46 @@ export function KbEditor({ page }: { page?: KbPage }) {
         }}
       >
         <div className="form-row align-top">
-          <div className="field kb-field-wide">
-            <label htmlFor={`${id}-title`}>Title</label>
-            <input
-              {...field('title')}
-              value={form.title}
-              maxLength={200}
-              onChange={(e) =>
-                edit({
-                  title: e.target.value,
-                  ...(slugTouched ? {} : { slug: slugify(e.target.value) }),
-                })
-              }
-            />
-            {fieldError('title')}
-          </div>
-          <div className="field kb-field-wide">
-            <label htmlFor={`${id}-slug`}>Address</label>
-            <input
-              {...field('slug')}
-              value={form.slug}
-              maxLength={80}
-              spellCheck={false}
-              autoCapitalize="off"
-              onChange={(e) => {
-                setSlugTouched(true);
-                edit({ slug: e.target.value });
-              }}
-              aria-describedby={[errors.slug ? `${id}-slug-error` : '', `${id}-slug-hint`]
-                .filter(Boolean)
-                .join(' ')}
-            />
-            <p id={`${id}-slug-hint`} className="field-hint">
-              Partners open it at /portal/help/{form.slug || '…'}
-              {base && form.slug !== base.slug ? ' (renamed: the old address stops working)' : ''}
-            </p>
-            {fieldError('slug')}
-          </div>
+          <Field label="Title" className="kb-field-wide" error={errors.title}>
+            {(control) => (
+              <input
+                {...control}
+                value={form.title}
+                maxLength={200}
+                onChange={(e) =>
+                  edit({
+                    title: e.target.value,
+                    ...(slugTouched ? {} : { slug: slugify(e.target.value) }),
+                  })
+                }
+              />
+            )}
+          </Field>
+          <Field
+            label="Address"
+            className="kb-field-wide"
+            error={errors.slug}
+            hint={
+              <>
+                Partners open it at /portal/help/{form.slug || '…'}
+                {base && form.slug !== base.slug ? ' (renamed: the old address stops working)' : ''}
+              </>
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                value={form.slug}
+                maxLength={80}
+                spellCheck={false}
+                autoCapitalize="off"
+                onChange={(e) => {
+                  setSlugTouched(true);
+                  edit({ slug: e.target.value });
+                }}
+              />
+            )}
+          </Field>
         </div>
         <div className="form-row align-top">
           <fieldset className="field kb-audience">
@@ -236,23 +231,22 @@ export function KbEditor({ page }: { page?: KbPage }) {
               The team only (internal playbook)
             </label>
           </fieldset>
-          <div className="field kb-field-narrow">
-            <label htmlFor={`${id}-position`}>Order</label>
-            <input
-              {...field('position')}
-              inputMode="numeric"
-              value={form.position}
-              placeholder={base ? undefined : 'last'}
-              onChange={(e) => edit({ position: e.target.value })}
-              aria-describedby={[errors.position ? `${id}-position-error` : '', `${id}-pos-hint`]
-                .filter(Boolean)
-                .join(' ')}
-            />
-            <p id={`${id}-pos-hint`} className="field-hint">
-              Lower numbers come first.
-            </p>
-            {fieldError('position')}
-          </div>
+          <Field
+            label="Order"
+            className="kb-field-narrow"
+            error={errors.position}
+            hint="Lower numbers come first."
+          >
+            {(control) => (
+              <input
+                {...control}
+                inputMode="numeric"
+                value={form.position}
+                placeholder={base ? undefined : 'last'}
+                onChange={(e) => edit({ position: e.target.value })}
+              />
+            )}
+          </Field>
           <div className="field">
             <span className="field-label">Status</span>
             <label className="console-check">
@@ -275,24 +269,28 @@ export function KbEditor({ page }: { page?: KbPage }) {
         </div>
 
         <div className="kb-editor">
-          <div className="field kb-editor-text">
-            <label htmlFor={`${id}-body`}>Text (Markdown)</label>
-            <textarea
-              {...field('body')}
-              value={form.body}
-              rows={24}
-              spellCheck
-              onChange={(e) => edit({ body: e.target.value })}
-              aria-describedby={[errors.body ? `${id}-body-error` : '', `${id}-body-hint`]
-                .filter(Boolean)
-                .join(' ')}
-            />
-            <p id={`${id}-body-hint`} className="field-hint">
-              ## Heading, **bold**, - list, [link](/portal/payouts), | table |. HTML is shown as
-              text. {kb(bytes)} of {kb(KB_BODY_MAX_BYTES)}.
-            </p>
-            {fieldError('body')}
-          </div>
+          <Field
+            id={`${id}-body`}
+            label="Text (Markdown)"
+            className="kb-editor-text"
+            error={errors.body}
+            hint={
+              <>
+                ## Heading, **bold**, - list, [link](/portal/payouts), | table |. HTML is shown as
+                text. {kb(bytes)} of {kb(KB_BODY_MAX_BYTES)}.
+              </>
+            }
+          >
+            {(control) => (
+              <textarea
+                {...control}
+                value={form.body}
+                rows={24}
+                spellCheck
+                onChange={(e) => edit({ body: e.target.value })}
+              />
+            )}
+          </Field>
           <div className="kb-editor-preview">
             <p className="field-label" id={`${id}-preview`}>
               Preview
@@ -307,17 +305,21 @@ export function KbEditor({ page }: { page?: KbPage }) {
           </div>
         </div>
 
-        <div className="field kb-field-wide">
-          <label htmlFor={`${id}-note`}>Note for the history (optional)</label>
-          <input
-            {...field('note')}
-            value={form.note}
-            maxLength={500}
-            placeholder="What changed and why"
-            onChange={(e) => edit({ note: e.target.value })}
-          />
-          {fieldError('note')}
-        </div>
+        <Field
+          label="Note for the history (optional)"
+          className="kb-field-wide"
+          error={errors.note}
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={form.note}
+              maxLength={500}
+              placeholder="What changed and why"
+              onChange={(e) => edit({ note: e.target.value })}
+            />
+          )}
+        </Field>
 
         {conflict ? (
           <KbConflictNotice
@@ -343,11 +345,7 @@ export function KbEditor({ page }: { page?: KbPage }) {
             Some fields need attention before the page can be saved.
           </p>
         ) : null}
-        {generalError ? (
-          <div className="notice notice-error" role="alert">
-            <p>Not saved. {messageOf(save.error)}</p>
-          </div>
-        ) : null}
+        {generalError ? <Notice tone="error">Not saved. {messageOf(save.error)}</Notice> : null}
       </form>
       {base ? <KbRevisions page={base} onUse={copyRevision} /> : null}
     </>

@@ -1,4 +1,5 @@
-import type { KbAudience, KbPage } from '../../portal/kb-models';
+import type { Issue } from '../../api/client';
+import type { KbAudience, KbPage } from '../../api/knowledge-base';
 
 /** What the editor holds: the page's fields as typed, not yet saved. */
 export interface KbForm {
@@ -69,12 +70,11 @@ export function validate(form: KbForm): KbFormErrors {
 }
 
 /** The server's validation issues (`body.title` …) as messages on the form's fields. */
-export function fieldErrorsOf(issues: unknown): KbFormErrors {
+export function fieldErrorsOf(issues: Issue[]): KbFormErrors {
   const errors: KbFormErrors = {};
-  if (!Array.isArray(issues)) return errors;
-  for (const issue of issues as { path?: unknown; message?: unknown }[]) {
-    const field = String(issue.path ?? '').replace(/^body\./, '') as keyof KbForm;
-    if (field in emptyForm && !errors[field]) errors[field] = String(issue.message ?? 'invalid');
+  for (const issue of issues) {
+    const field = issue.path.replace(/^body\./, '') as keyof KbForm;
+    if (field in emptyForm && !errors[field]) errors[field] = issue.message;
   }
   return errors;
 }

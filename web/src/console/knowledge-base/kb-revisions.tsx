@@ -1,15 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import type { KbPage } from '../../portal/kb-models';
-import { MarkdownArticle } from '../../portal/markdown-article';
+import type { KbField, KbPage, KbRevision } from '../../api/knowledge-base';
+import { DataTable } from '../../ui/data-table';
 import { formatDateTime } from '../../ui/format';
+import { MarkdownArticle } from '../../ui/markdown-article';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 import { KbScroll } from './kb-scroll';
-import type { KbField, KbRevision } from './models';
 
 const fieldWords: Record<KbField, string> = {
   slug: 'address',
@@ -49,76 +48,68 @@ export function KbRevisions({ page, onUse }: { page: KbPage; onUse: (r: KbRevisi
   const [open, setOpen] = useState<number | null>(null);
   return (
     <Section title="History">
-      <QueryView query={revisions} loading="Loading the history…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="No saved versions" />
-          ) : (
-            <div className="kb-history">
-              <TableScroll label="Versions of this page">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col" className="num">
-                        Version
-                      </th>
-                      <th scope="col">Saved</th>
-                      <th scope="col">By</th>
-                      <th scope="col">What changed</th>
-                      <th scope="col">Note</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Text</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((r) => (
-                      <tr key={r.version}>
-                        <td className="num">{r.version}</td>
-                        <td className="console-nowrap">{formatDateTime(r.at)}</td>
-                        <td>{r.actor_name ?? r.actor}</td>
-                        <td>{revisionSummary(r)}</td>
-                        <td>{r.note ?? <span className="muted">—</span>}</td>
-                        <td>
-                          <button
-                            type="button"
-                            className="link"
-                            aria-expanded={open === r.version}
-                            onClick={() => setOpen(open === r.version ? null : r.version)}
-                          >
-                            {open === r.version ? 'Hide' : 'Read'}
-                            <span className="visually-hidden"> version {r.version}</span>
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
-              {list
-                .filter((r) => r.version === open)
-                .map((r) => (
-                  <div key={r.version} className="kb-revision">
-                    <div className="console-section-head">
-                      <p className="field-label" id={`kb-revision-${r.version}`}>
-                        Version {r.version}: {r.title}
-                      </p>
-                      {r.version !== page.version ? (
-                        <button type="button" onClick={() => onUse(r)}>
-                          Copy this title and text into the editor
-                        </button>
-                      ) : (
-                        <span className="muted small">The current version</span>
-                      )}
-                    </div>
-                    <KbScroll labelledBy={`kb-revision-${r.version}`}>
-                      <MarkdownArticle markdown={r.body} />
-                    </KbScroll>
+      <QueryView
+        query={revisions}
+        loading="Loading the history…"
+        empty={<EmptyState title="No saved versions" />}
+      >
+        {(list) => (
+          <div className="kb-history">
+            <DataTable
+              label="Versions of this page"
+              columns={[
+                { label: 'Version', numeric: true },
+                'Saved',
+                'By',
+                'What changed',
+                'Note',
+                { label: 'Text', hidden: true },
+              ]}
+            >
+              {list.map((r) => (
+                <tr key={r.version}>
+                  <td className="num">{r.version}</td>
+                  <td className="console-nowrap">{formatDateTime(r.at)}</td>
+                  <td>{r.actor_name ?? r.actor}</td>
+                  <td>{revisionSummary(r)}</td>
+                  <td>{r.note ?? <span className="muted">—</span>}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-expanded={open === r.version}
+                      onClick={() => setOpen(open === r.version ? null : r.version)}
+                    >
+                      {open === r.version ? 'Hide' : 'Read'}
+                      <span className="visually-hidden"> version {r.version}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+            {list
+              .filter((r) => r.version === open)
+              .map((r) => (
+                <div key={r.version} className="kb-revision">
+                  <div className="section-head">
+                    <p className="field-label" id={`kb-revision-${r.version}`}>
+                      Version {r.version}: {r.title}
+                    </p>
+                    {r.version !== page.version ? (
+                      <button type="button" onClick={() => onUse(r)}>
+                        Copy this title and text into the editor
+                      </button>
+                    ) : (
+                      <span className="muted small">The current version</span>
+                    )}
                   </div>
-                ))}
-            </div>
-          )
-        }
+                  <KbScroll labelledBy={`kb-revision-${r.version}`}>
+                    <MarkdownArticle markdown={r.body} />
+                  </KbScroll>
+                </div>
+              ))}
+          </div>
+        )}
       </QueryView>
     </Section>
   );

@@ -1,11 +1,15 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { type ReactNode, useId, useState } from 'react';
+import { type ReactNode, useState } from 'react';
+import type { Accrual } from '../../api/accruals';
 import { api, call } from '../../api/client';
+import type { Page } from '../../api/models';
+import type { Partner } from '../../api/partners';
+import { Field } from '../../ui/field';
 import { PageHeader } from '../../ui/page-header';
-import { EmptyState, ErrorNotice, Loading } from '../../ui/states';
-import type { Accrual, Page, Partner } from '../models';
+import { PagedView } from '../../ui/paged-view';
+import { Section } from '../../ui/section';
+import { EmptyState } from '../../ui/states';
 import { PartnerBalances } from '../partners/partner-balances';
-import { Section } from '../section';
 import { usePartnerNames } from '../use-partner-names';
 import { AccrualTable } from './accrual-table';
 
@@ -14,7 +18,6 @@ import { AccrualTable } from './accrual-table';
  * them (or a customer's), newest first, each with the arithmetic that made it.
  */
 export function LedgerPage(): ReactNode {
-  const id = useId();
   const [partnerId, setPartnerId] = useState('');
   const [customer, setCustomer] = useState('');
   const [asked, setAsked] = useState<{ partnerId: string; customer: string }>({
@@ -42,29 +45,23 @@ export function LedgerPage(): ReactNode {
           setAsked({ partnerId, customer: customer.trim() });
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-partner`}>Partner</label>
-          <select
-            id={`${id}-partner`}
-            value={partnerId}
-            onChange={(e) => setPartnerId(e.target.value)}
-          >
-            <option value="">All partners</option>
-            {(partners.data ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-customer`}>Customer id (optional)</label>
-          <input
-            id={`${id}-customer`}
-            value={customer}
-            onChange={(e) => setCustomer(e.target.value)}
-          />
-        </div>
+        <Field label="Partner">
+          {(control) => (
+            <select {...control} value={partnerId} onChange={(e) => setPartnerId(e.target.value)}>
+              <option value="">All partners</option>
+              {(partners.data ?? []).map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Customer id (optional)">
+          {(control) => (
+            <input {...control} value={customer} onChange={(e) => setCustomer(e.target.value)} />
+          )}
+        </Field>
         <button type="submit" className="primary">
           Show entries
         </button>
@@ -99,35 +96,23 @@ function Lines({ partnerId, customerId }: { partnerId: string; customerId: strin
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const rows = lines.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Section title="Accrual lines">
-      {lines.isPending ? (
-        <Loading label="Loading ledger lines…" />
-      ) : lines.isError && rows.length === 0 ? (
-        <ErrorNotice error={lines.error} retry={() => lines.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No lines match" />
-      ) : (
-        <>
+      <PagedView
+        query={lines}
+        loading="Loading ledger lines…"
+        empty={<EmptyState title="No lines match" />}
+        more="Show older lines"
+      >
+        {(rows) => (
           <AccrualTable
             accruals={rows}
             label="Accrual lines"
             showPartner={!partnerId}
             partnerName={partnerName}
           />
-          {lines.hasNextPage ? (
-            <button
-              type="button"
-              className="console-more"
-              onClick={() => lines.fetchNextPage()}
-              disabled={lines.isFetchingNextPage}
-            >
-              {lines.isFetchingNextPage ? 'Loading…' : 'Show older lines'}
-            </button>
-          ) : null}
-        </>
-      )}
+        )}
+      </PagedView>
     </Section>
   );
 }

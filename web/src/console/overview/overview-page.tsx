@@ -1,40 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { type ReactNode, useId, useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { api, call } from '../../api/client';
+import type { Overview } from '../../api/dashboards';
 import {
   type DateRange,
   DateRangePicker,
   presetRange,
   rangeToQuery,
 } from '../../ui/date-range-picker';
+import { Field } from '../../ui/field';
 import { amountToNumber, formatMoney, formatNumber } from '../../ui/format';
 import { MoneyByCurrency } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { StatCard, StatGrid } from '../../ui/stat-card';
-import { ErrorNotice, Loading } from '../../ui/states';
 import { TimeSeriesChart } from '../../ui/time-series-chart';
-import type { Overview } from '../models';
-
-// A type, not an interface: the router needs it assignable to Record<string, unknown>.
-export type OverviewSearch = {
-  range?: '7d' | '30d' | '90d' | 'custom';
-  from?: string;
-  to?: string;
-};
-
-const day = /^\d{4}-\d{2}-\d{2}$/;
-
-export function validateOverviewSearch(s: Record<string, unknown>): OverviewSearch {
-  const range = ['7d', '30d', '90d', 'custom'].includes(String(s.range))
-    ? (s.range as OverviewSearch['range'])
-    : undefined;
-  return {
-    range,
-    from: typeof s.from === 'string' && day.test(s.from) ? s.from : undefined,
-    to: typeof s.to === 'string' && day.test(s.to) ? s.to : undefined,
-  };
-}
+import type { OverviewSearch } from './overview-search';
 
 function rangeOf(search: OverviewSearch): DateRange {
   if (search.range === 'custom' && search.from && search.to)
@@ -70,13 +53,9 @@ export function OverviewPage(): ReactNode {
           })
         }
       />
-      {overview.isPending ? (
-        <Loading label="Loading the overview…" />
-      ) : overview.isError ? (
-        <ErrorNotice error={overview.error} retry={() => overview.refetch()} />
-      ) : (
-        <OverviewBody data={overview.data} />
-      )}
+      <QueryView query={overview} loading="Loading the overview…">
+        {(data) => <OverviewBody data={data} />}
+      </QueryView>
     </>
   );
 }
@@ -161,7 +140,6 @@ function CostShare({ share }: { share: Record<string, string> }) {
 }
 
 function Trends({ data }: { data: Overview }) {
-  const id = useId();
   const currencies = [
     ...new Set(data.series.flatMap((r) => [...Object.keys(r.revenue), ...Object.keys(r.cost)])),
   ].sort();
@@ -179,21 +157,17 @@ function Trends({ data }: { data: Overview }) {
     activations: r.activations,
   }));
   return (
-    <section className="section" aria-labelledby={`${id}-trends`}>
-      <h2 id={`${id}-trends`}>Trends</h2>
+    <Section title="Trends">
       {currencies.length > 1 ? (
-        <div className="field console-inline-field">
-          <label htmlFor={`${id}-currency`}>Currency</label>
-          <select
-            id={`${id}-currency`}
-            value={currency}
-            onChange={(e) => setPicked(e.target.value)}
-          >
-            {currencies.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </div>
+        <Field label="Currency" className="console-inline-field">
+          {(control) => (
+            <select {...control} value={currency} onChange={(e) => setPicked(e.target.value)}>
+              {currencies.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          )}
+        </Field>
       ) : null}
       <div className="grid">
         <TimeSeriesChart
@@ -213,6 +187,6 @@ function Trends({ data }: { data: Overview }) {
           ]}
         />
       </div>
-    </section>
+    </Section>
   );
 }

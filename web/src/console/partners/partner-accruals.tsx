@@ -1,9 +1,11 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import type { Accrual } from '../../api/accruals';
 import { api, call } from '../../api/client';
-import { EmptyState, ErrorNotice, Loading } from '../../ui/states';
+import type { Page } from '../../api/models';
+import { PagedView } from '../../ui/paged-view';
+import { Section } from '../../ui/section';
+import { EmptyState } from '../../ui/states';
 import { AccrualTable } from '../ledger/accrual-table';
-import type { Accrual, Page } from '../models';
-import { Section } from '../section';
 
 /** The partner's accrual lines, newest event first, 10 at a time. */
 export function PartnerAccruals({ partnerId }: { partnerId: string }) {
@@ -18,30 +20,16 @@ export function PartnerAccruals({ partnerId }: { partnerId: string }) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const rows = accruals.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Section title="Accruals">
-      {accruals.isPending ? (
-        <Loading label="Loading accruals…" />
-      ) : accruals.isError && rows.length === 0 ? (
-        <ErrorNotice error={accruals.error} retry={() => accruals.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No accruals yet" />
-      ) : (
-        <>
-          <AccrualTable accruals={rows} label="Accruals" />
-          {accruals.hasNextPage ? (
-            <button
-              type="button"
-              className="console-more"
-              onClick={() => accruals.fetchNextPage()}
-              disabled={accruals.isFetchingNextPage}
-            >
-              {accruals.isFetchingNextPage ? 'Loading…' : 'Show older accruals'}
-            </button>
-          ) : null}
-        </>
-      )}
+      <PagedView
+        query={accruals}
+        loading="Loading accruals…"
+        empty={<EmptyState title="No accruals yet" />}
+        more="Show older accruals"
+      >
+        {(rows) => <AccrualTable accruals={rows} label="Accruals" />}
+      </PagedView>
     </Section>
   );
 }

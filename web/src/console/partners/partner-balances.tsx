@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
+import type { Balance, Balances } from '../../api/balances';
 import { api, call } from '../../api/client';
+import { DataTable } from '../../ui/data-table';
 import { Money } from '../../ui/money';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { Balance, Balances } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 import { useProgramName } from '../use-programs';
 
 const columns: { key: keyof Omit<Balance, 'currency'>; label: string }[] = [
@@ -34,41 +34,31 @@ export function PartnerBalances({ partnerId }: { partnerId: string }) {
           return b.balances.length === 0 ? (
             <EmptyState title="Nothing earned yet" />
           ) : (
-            <TableScroll label="Balances">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Program</th>
-                    <th scope="col">Currency</th>
-                    {columns.map((c) => (
-                      <th key={c.key} scope="col" className="num">
-                        {c.label}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {several
-                    ? b.programs.map((row) => (
-                        <BalanceRow
-                          key={`${row.program_id}-${row.currency}`}
-                          label={programName(row.program_id)}
-                          row={row}
-                        />
-                      ))
-                    : null}
-                  {b.balances.map((row) => (
+            <DataTable
+              label="Balances"
+              columns={[
+                'Program',
+                'Currency',
+                ...columns.map((c) => ({ label: c.label, numeric: true })),
+              ]}
+            >
+              {several
+                ? b.programs.map((row) => (
                     <BalanceRow
-                      key={row.currency}
-                      label={
-                        several ? 'All programs' : programName(b.programs[0]?.program_id ?? '')
-                      }
+                      key={`${row.program_id}-${row.currency}`}
+                      label={programName(row.program_id)}
                       row={row}
                     />
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+                  ))
+                : null}
+              {b.balances.map((row) => (
+                <BalanceRow
+                  key={row.currency}
+                  label={several ? 'All programs' : programName(b.programs[0]?.program_id ?? '')}
+                  row={row}
+                />
+              ))}
+            </DataTable>
           );
         }}
       </QueryView>

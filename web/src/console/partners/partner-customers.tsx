@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
+import type { Attribution } from '../../api/partners';
+import { DataTable } from '../../ui/data-table';
 import { formatDateTime } from '../../ui/format';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { Attribution } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 import { useProgramName } from '../use-programs';
 
 /** Why a customer is this partner's, in the engine's words ("latest click within 90 days wins"). */
@@ -35,47 +35,38 @@ export function PartnerCustomers({ partnerId }: { partnerId: string }) {
   });
   return (
     <Section title="Customers">
-      <QueryView query={customers} loading="Loading customers…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="No customers attributed yet" />
-          ) : (
-            <>
-              <TableScroll label="Attributed customers">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Customer</th>
-                      <th scope="col">Program</th>
-                      <th scope="col">Attributed</th>
-                      <th scope="col">Why</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {(all ? list : list.slice(0, 10)).map((c) => (
-                      <tr key={`${c.program_id}-${c.customer_id}`}>
-                        <th scope="row" className="mono">
-                          {c.customer_id}
-                        </th>
-                        <td>{programName(c.program_id)}</td>
-                        <td>{formatDateTime(c.attributed_at)}</td>
-                        <td>{reasonText(c.reason)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
-              {!all && list.length > 10 ? (
-                <button type="button" className="console-more" onClick={() => setAll(true)}>
-                  Show {list.length === 50 ? 'the 50 most recent' : `all ${list.length}`} customers
-                </button>
-              ) : null}
-              {all && list.length === 50 ? (
-                <p className="muted small">The 50 most recent customers are shown.</p>
-              ) : null}
-            </>
-          )
-        }
+      <QueryView
+        query={customers}
+        loading="Loading customers…"
+        empty={<EmptyState title="No customers attributed yet" />}
+      >
+        {(list) => (
+          <>
+            <DataTable
+              label="Attributed customers"
+              columns={['Customer', 'Program', 'Attributed', 'Why']}
+            >
+              {(all ? list : list.slice(0, 10)).map((c) => (
+                <tr key={`${c.program_id}-${c.customer_id}`}>
+                  <th scope="row" className="mono">
+                    {c.customer_id}
+                  </th>
+                  <td>{programName(c.program_id)}</td>
+                  <td>{formatDateTime(c.attributed_at)}</td>
+                  <td>{reasonText(c.reason)}</td>
+                </tr>
+              ))}
+            </DataTable>
+            {!all && list.length > 10 ? (
+              <button type="button" className="more-button" onClick={() => setAll(true)}>
+                Show {list.length === 50 ? 'the 50 most recent' : `all ${list.length}`} customers
+              </button>
+            ) : null}
+            {all && list.length === 50 ? (
+              <p className="muted small">The 50 most recent customers are shown.</p>
+            ) : null}
+          </>
+        )}
       </QueryView>
     </Section>
   );

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
+import type { Page } from '../../api/models';
+import type { Payout } from '../../api/payouts';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import type { Page, Payout } from '../models';
 import { PayoutTable } from '../payouts/payout-table';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 
 /** The partner's payouts (the API lists them oldest first; the newest are shown first). */
 export function PartnerPayouts({ partnerId }: { partnerId: string }) {
@@ -19,14 +20,12 @@ export function PartnerPayouts({ partnerId }: { partnerId: string }) {
   });
   return (
     <Section title="Payouts">
-      <QueryView query={payouts} loading="Loading payouts…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="No payouts yet" />
-          ) : (
-            <PayoutTable payouts={list} label="Payouts" showRun />
-          )
-        }
+      <QueryView
+        query={payouts}
+        loading="Loading payouts…"
+        empty={<EmptyState title="No payouts yet" />}
+      >
+        {(list) => <PayoutTable payouts={list} label="Payouts" showRun />}
       </QueryView>
     </Section>
   );

@@ -1,5 +1,5 @@
+import type { PartnerStatus } from '../../api/partners';
 import type { Tone } from '../../ui/badge';
-import type { PartnerStatus } from '../models';
 
 /** The status changes the API allows (src/engine/partners.ts), as buttons. */
 export const statusActions: Record<

@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
+import type { TrackingCode, TrackingLink } from '../../api/tracking';
 import { Badge } from '../../ui/badge';
+import { DataTable } from '../../ui/data-table';
 import { formatDate, humanize } from '../../ui/format';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { TrackingCode, TrackingLink } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 
 /** The partner's tracking links and referral/coupon codes. */
 export function PartnerTracking({ partnerId }: { partnerId: string }) {
@@ -23,71 +23,47 @@ export function PartnerTracking({ partnerId }: { partnerId: string }) {
   });
   return (
     <Section title="Links and codes">
-      <QueryView query={links} loading="Loading links…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="No tracking links" />
-          ) : (
-            <TableScroll label="Tracking links">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Short code</th>
-                    <th scope="col">Program</th>
-                    <th scope="col">Destination</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((l) => (
-                    <tr key={l.id}>
-                      <th scope="row" className="mono">
-                        {l.code}
-                      </th>
-                      <td>{l.program}</td>
-                      <td className="console-wrap">{l.destination}</td>
-                      <td>
-                        {l.disabled_at ? <Badge>Disabled</Badge> : <Badge tone="ok">Active</Badge>}
-                      </td>
-                      <td>{formatDate(l.created_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          )
-        }
+      <QueryView
+        query={links}
+        loading="Loading links…"
+        empty={<EmptyState title="No tracking links" />}
+      >
+        {(list) => (
+          <DataTable
+            label="Tracking links"
+            columns={['Short code', 'Program', 'Destination', 'State', 'Created']}
+          >
+            {list.map((l) => (
+              <tr key={l.id}>
+                <th scope="row" className="mono">
+                  {l.code}
+                </th>
+                <td>{l.program}</td>
+                <td className="console-wrap">{l.destination}</td>
+                <td>{l.disabled_at ? <Badge>Disabled</Badge> : <Badge tone="ok">Active</Badge>}</td>
+                <td>{formatDate(l.created_at)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
       </QueryView>
       <QueryView query={codes} loading="Loading codes…">
         {(list) =>
           list.length === 0 ? null : (
-            <TableScroll label="Codes">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Code</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Program</th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((c) => (
-                    <tr key={c.code}>
-                      <th scope="row" className="mono">
-                        {c.code}
-                      </th>
-                      <td>{humanize(c.kind)}</td>
-                      <td>{c.program}</td>
-                      <td>
-                        {c.disabled_at ? <Badge>Disabled</Badge> : <Badge tone="ok">Active</Badge>}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <DataTable label="Codes" columns={['Code', 'Kind', 'Program', 'State']}>
+              {list.map((c) => (
+                <tr key={c.code}>
+                  <th scope="row" className="mono">
+                    {c.code}
+                  </th>
+                  <td>{humanize(c.kind)}</td>
+                  <td>{c.program}</td>
+                  <td>
+                    {c.disabled_at ? <Badge>Disabled</Badge> : <Badge tone="ok">Active</Badge>}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </QueryView>

@@ -1,7 +1,7 @@
-import { useId, useState } from 'react';
-import { ApiError } from '../../api/client';
+import { useState } from 'react';
 import { messageOf } from '../../api/messages';
-import type { Partner, PartnerStatus } from '../models';
+import type { Partner, PartnerStatus } from '../../api/partners';
+import { Field } from '../../ui/field';
 import type { StatusResult } from '../status-notice';
 import { changedMessage, statusActions } from './partner-status';
 import { useChangeStatus } from './use-change-status';
@@ -19,7 +19,6 @@ export function StatusActions({
   /** Told in words what happened, for the page's message (the row may be gone by then). */
   onResult: (result: StatusResult) => void;
 }) {
-  const id = useId();
   const change = useChangeStatus(
     (p) => {
       setAsking(null);
@@ -27,7 +26,7 @@ export function StatusActions({
       onResult({ ok: true, text: changedMessage(p.name, p.status) });
     },
     (error) =>
-      onResult({ ok: false, text: `Could not change ${partner.name}: ${statusError(error)}` }),
+      onResult({ ok: false, text: `Could not change ${partner.name}. ${messageOf(error)}` }),
   );
   const [asking, setAsking] = useState<PartnerStatus | null>(null);
   const [reason, setReason] = useState('');
@@ -55,27 +54,22 @@ export function StatusActions({
             submit(asked.to, reason.trim());
           }}
         >
-          <div className="field">
-            <label htmlFor={`${id}-reason`}>
-              Reason to {asked.label.toLowerCase()} {partner.name}
-            </label>
-            <textarea
-              id={`${id}-reason`}
-              rows={2}
-              maxLength={1000}
-              value={reason}
-              aria-invalid={reasonError ? true : undefined}
-              aria-describedby={reasonError ? `${id}-reason-error` : undefined}
-              onChange={(e) => setReason(e.target.value)}
-              // biome-ignore lint/a11y/noAutofocus: the form opens on the person's click to type the reason
-              autoFocus
-            />
-            {reasonError ? (
-              <p id={`${id}-reason-error`} className="field-error">
-                {reasonError}
-              </p>
-            ) : null}
-          </div>
+          <Field
+            label={`Reason to ${asked.label.toLowerCase()} ${partner.name}`}
+            error={reasonError}
+          >
+            {(control) => (
+              <textarea
+                {...control}
+                rows={2}
+                maxLength={1000}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                // biome-ignore lint/a11y/noAutofocus: the form opens on the person's click to type the reason
+                autoFocus
+              />
+            )}
+          </Field>
           <div className="actions">
             <button type="submit" className="danger" disabled={change.isPending}>
               {change.isPending ? 'Saving…' : `${asked.label} ${partner.name}`}
@@ -110,15 +104,4 @@ export function StatusActions({
       )}
     </div>
   );
-}
-
-/** A refused change in words; a stale page is the usual cause of a refused transition. */
-function statusError(error: unknown): string {
-  if (error instanceof ApiError && error.code === 'invalid_partner_transition') {
-    const from = error.problem.from;
-    return typeof from === 'string'
-      ? `it is ${from} now (someone may have decided it meanwhile), and that change is not possible from there. The list shows its current status.`
-      : messageOf(error);
-  }
-  return messageOf(error);
 }

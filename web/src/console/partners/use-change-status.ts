@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
-import type { Partner, PartnerStatus } from '../models';
+import type { Partner, PartnerStatus } from '../../api/partners';
 import { useIdempotencyKey } from '../use-idempotency-key';
 
 /**

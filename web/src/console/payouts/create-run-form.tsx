@@ -2,9 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useId, useState } from 'react';
 import { ApiError, api, call } from '../../api/client';
-import type { PayoutRun, Program } from '../models';
+import { messageOf } from '../../api/messages';
+import type { PayoutRun } from '../../api/payouts';
+import type { Program } from '../../api/programs';
+import { Field } from '../../ui/field';
+import { FormCard } from '../../ui/form-card';
+import { Notice } from '../../ui/notice';
 import { useIdempotencyKey } from '../use-idempotency-key';
-import { payoutErrorMessage } from './payout-errors';
 
 const periodPattern = /^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/;
 
@@ -41,37 +45,36 @@ export function CreateRunForm({ programs }: { programs: Program[] }) {
       : null;
 
   return (
-    <form
-      className="card"
-      aria-labelledby={`${id}-h`}
-      onSubmit={(e) => {
-        e.preventDefault();
+    <FormCard
+      title="Create a payout run"
+      level={2}
+      onSubmit={() => {
         if (!badPeriod && program && idem.begin()) create.mutate();
       }}
     >
-      <h2 id={`${id}-h`}>Create a payout run</h2>
       <div className="form-row">
-        <div className="field">
-          <label htmlFor={`${id}-program`}>Program</label>
-          <select id={`${id}-program`} value={program} onChange={(e) => setProgram(e.target.value)}>
-            {programs.map((p) => (
-              <option key={p.id} value={p.key}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-period`}>Period (optional)</label>
-          <input
-            id={`${id}-period`}
-            value={period}
-            placeholder="2026-10 or 2026-Q4"
-            onChange={(e) => setPeriod(e.target.value)}
-            aria-invalid={badPeriod ? true : undefined}
-            aria-describedby={`${id}-period-hint`}
-          />
-        </div>
+        <Field label="Program">
+          {(control) => (
+            <select {...control} value={program} onChange={(e) => setProgram(e.target.value)}>
+              {programs.map((p) => (
+                <option key={p.id} value={p.key}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {/* Its hint spans the form, under the row: it turns into the error. */}
+        <Field label="Period (optional)" invalid={badPeriod} describedBy={`${id}-period-hint`}>
+          {(control) => (
+            <input
+              {...control}
+              value={period}
+              placeholder="2026-10 or 2026-Q4"
+              onChange={(e) => setPeriod(e.target.value)}
+            />
+          )}
+        </Field>
         <button
           type="submit"
           className="primary"
@@ -86,17 +89,15 @@ export function CreateRunForm({ programs }: { programs: Program[] }) {
           : 'A month (2026-10) or a quarter (2026-Q4) that has ended. Empty: the last ended period.'}
       </p>
       {create.isError ? (
-        <div className="notice notice-error" role="alert">
-          <p>
-            Not created. {payoutErrorMessage(create.error)}{' '}
-            {existing ? (
-              <Link to="/console/payout-runs/$runId" params={{ runId: existing }}>
-                Open that run
-              </Link>
-            ) : null}
-          </p>
-        </div>
+        <Notice tone="error">
+          Not created. {messageOf(create.error)}{' '}
+          {existing ? (
+            <Link to="/console/payout-runs/$runId" params={{ runId: existing }}>
+              Open that run
+            </Link>
+          ) : null}
+        </Notice>
       ) : null}
-    </form>
+    </FormCard>
   );
 }

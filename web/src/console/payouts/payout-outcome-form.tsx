@@ -1,17 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { api, call } from '../../api/client';
+import { messageOf } from '../../api/messages';
+import type { Page } from '../../api/models';
+import type { Payout } from '../../api/payouts';
+import { Field } from '../../ui/field';
 import { formatMoney } from '../../ui/format';
-import type { Page, Payout } from '../models';
-import { Section } from '../section';
+import { Notice } from '../../ui/notice';
+import { Section } from '../../ui/section';
 import { useInFlight } from '../use-in-flight';
 import { usePartnerNames } from '../use-partner-names';
-import { payoutErrorMessage } from './payout-errors';
 import { railLabel } from './payout-status';
 
 /** Records one sent payout as paid (with the bank reference) or failed (with the reason). */
 export function PayoutOutcomeForm({ runId }: { runId: string }) {
-  const id = useId();
   const queryClient = useQueryClient();
   const partnerName = usePartnerNames();
   const sent = useQuery({
@@ -60,44 +62,41 @@ export function PayoutOutcomeForm({ runId }: { runId: string }) {
           if (payoutId && note.trim() && flight.begin()) record.mutate();
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-payout`}>Payout</label>
-          <select
-            id={`${id}-payout`}
-            value={payoutId}
-            onChange={(e) => setPayoutId(e.target.value)}
-          >
-            <option value="">Choose a sent payout</option>
-            {list.map((p) => (
-              <option key={p.id} value={p.id}>
-                {partnerName(p.partner_id)} — {formatMoney(p.amount, p.currency)} (
-                {railLabel(p.rail)})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-outcome`}>Outcome</label>
-          <select
-            id={`${id}-outcome`}
-            value={outcome}
-            onChange={(e) => setOutcome(e.target.value as 'settle' | 'fail')}
-          >
-            <option value="settle">Paid</option>
-            <option value="fail">Failed (money returns to the balance)</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-note`}>
-            {outcome === 'settle' ? 'Bank or payment reference' : 'Reason it failed'}
-          </label>
-          <input
-            id={`${id}-note`}
-            value={note}
-            maxLength={500}
-            onChange={(e) => setNote(e.target.value)}
-          />
-        </div>
+        <Field label="Payout">
+          {(control) => (
+            <select {...control} value={payoutId} onChange={(e) => setPayoutId(e.target.value)}>
+              <option value="">Choose a sent payout</option>
+              {list.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {partnerName(p.partner_id)} — {formatMoney(p.amount, p.currency)} (
+                  {railLabel(p.rail)})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Outcome">
+          {(control) => (
+            <select
+              {...control}
+              value={outcome}
+              onChange={(e) => setOutcome(e.target.value as 'settle' | 'fail')}
+            >
+              <option value="settle">Paid</option>
+              <option value="fail">Failed (money returns to the balance)</option>
+            </select>
+          )}
+        </Field>
+        <Field label={outcome === 'settle' ? 'Bank or payment reference' : 'Reason it failed'}>
+          {(control) => (
+            <input
+              {...control}
+              value={note}
+              maxLength={500}
+              onChange={(e) => setNote(e.target.value)}
+            />
+          )}
+        </Field>
         <button
           type="submit"
           className="primary"
@@ -108,18 +107,12 @@ export function PayoutOutcomeForm({ runId }: { runId: string }) {
       </form>
       <div aria-live="polite">
         {record.isSuccess ? (
-          <div className="notice notice-ok">
-            <p>
-              Recorded: {partnerName(record.data.partner_id)}'s payout is{' '}
-              {record.data.status === 'settled' ? 'paid' : record.data.status}.
-            </p>
-          </div>
+          <Notice tone="ok">
+            Recorded: {partnerName(record.data.partner_id)}'s payout is{' '}
+            {record.data.status === 'settled' ? 'paid' : record.data.status}.
+          </Notice>
         ) : null}
-        {record.isError ? (
-          <div className="notice notice-error" role="alert">
-            <p>{payoutErrorMessage(record.error)}</p>
-          </div>
-        ) : null}
+        {record.isError ? <Notice tone="error">{messageOf(record.error)}</Notice> : null}
       </div>
     </Section>
   );

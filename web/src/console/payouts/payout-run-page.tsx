@@ -2,14 +2,17 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { api, call } from '../../api/client';
+import type { Page } from '../../api/models';
+import type { Payout, PayoutHold, PayoutRun } from '../../api/payouts';
+import { DataTable } from '../../ui/data-table';
 import { formatDateTime, humanize } from '../../ui/format';
 import { Money } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
-import { EmptyState, ErrorNotice, Loading } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { Page, Payout, PayoutHold, PayoutRun } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
+import { PagedView } from '../../ui/paged-view';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
+import { EmptyState } from '../../ui/states';
+import { PartnerLink } from '../partners/partner-link';
 import { useOperator } from '../use-operator';
 import { usePartnerNames } from '../use-partner-names';
 import { useProgramName } from '../use-programs';
@@ -89,32 +92,24 @@ function RunBody({ run }: { run: PayoutRun }) {
         {run.totals.length === 0 ? (
           <EmptyState title="This run pays nobody" />
         ) : (
-          <TableScroll label="Totals per currency">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Currency</th>
-                  <th scope="col" className="num">
-                    Payouts
-                  </th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {run.totals.map((t) => (
-                  <tr key={t.currency}>
-                    <th scope="row">{t.currency}</th>
-                    <td className="num">{t.count}</td>
-                    <td className="num">
-                      <Money amount={t.amount} currency={t.currency} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <DataTable
+            label="Totals per currency"
+            columns={[
+              'Currency',
+              { label: 'Payouts', numeric: true },
+              { label: 'Amount', numeric: true },
+            ]}
+          >
+            {run.totals.map((t) => (
+              <tr key={t.currency}>
+                <th scope="row">{t.currency}</th>
+                <td className="num">{t.count}</td>
+                <td className="num">
+                  <Money amount={t.amount} currency={t.currency} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Section>
       <RunPayouts runId={run.id} />
@@ -143,30 +138,18 @@ function RunPayouts({ runId }: { runId: string }) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const rows = payouts.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Section title="Payouts">
-      {payouts.isPending ? (
-        <Loading label="Loading payouts…" />
-      ) : payouts.isError && rows.length === 0 ? (
-        <ErrorNotice error={payouts.error} retry={() => payouts.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No payouts in this run" />
-      ) : (
-        <>
+      <PagedView
+        query={payouts}
+        loading="Loading payouts…"
+        empty={<EmptyState title="No payouts in this run" />}
+        more="Show more payouts"
+      >
+        {(rows) => (
           <PayoutTable payouts={rows} label="Payouts of this run" partnerName={partnerName} />
-          {payouts.hasNextPage ? (
-            <button
-              type="button"
-              className="console-more"
-              onClick={() => payouts.fetchNextPage()}
-              disabled={payouts.isFetchingNextPage}
-            >
-              {payouts.isFetchingNextPage ? 'Loading…' : 'Show more payouts'}
-            </button>
-          ) : null}
-        </>
-      )}
+        )}
+      </PagedView>
     </Section>
   );
 }
@@ -185,40 +168,24 @@ function RunHolds({ runId }: { runId: string }) {
       <p className="muted small">
         These partners have a balance this run did not pay; it carries forward to the next run.
       </p>
-      <QueryView query={holds} loading="Loading holds…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="Nobody was held back" />
-          ) : (
-            <TableScroll label="Partners held back">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Partner</th>
-                    <th scope="col">Reason</th>
-                    <th scope="col">Detail</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((h) => (
-                    <tr key={h.partner_id}>
-                      <th scope="row">
-                        <Link
-                          to="/console/partners/$partnerId"
-                          params={{ partnerId: h.partner_id }}
-                        >
-                          {partnerName(h.partner_id)}
-                        </Link>
-                      </th>
-                      <td>{humanize(h.reason)}</td>
-                      <td>{h.detail ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          )
-        }
+      <QueryView
+        query={holds}
+        loading="Loading holds…"
+        empty={<EmptyState title="Nobody was held back" />}
+      >
+        {(list) => (
+          <DataTable label="Partners held back" columns={['Partner', 'Reason', 'Detail']}>
+            {list.map((h) => (
+              <tr key={h.partner_id}>
+                <th scope="row">
+                  <PartnerLink id={h.partner_id}>{partnerName(h.partner_id)}</PartnerLink>
+                </th>
+                <td>{humanize(h.reason)}</td>
+                <td>{h.detail ?? '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
       </QueryView>
     </Section>
   );

@@ -2,14 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { api, call } from '../../api/client';
+import type { PayoutRun } from '../../api/payouts';
+import { DataTable } from '../../ui/data-table';
 import { formatDateTime, humanize } from '../../ui/format';
 import { MoneyByCurrency } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { PayoutRun } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 import { useOperator } from '../use-operator';
 import { useProgramName, usePrograms } from '../use-programs';
 import { CreateRunForm } from './create-run-form';
@@ -46,59 +46,55 @@ export function PayoutRunsPage(): ReactNode {
         <CreateRunForm programs={programs.data} />
       ) : null}
       <Section title="All runs">
-        <QueryView query={runs} loading="Loading payout runs…">
-          {(list) =>
-            list.length === 0 ? (
-              <EmptyState title="No payout runs yet">
-                <p>Create the first run once a period has ended.</p>
-              </EmptyState>
-            ) : (
-              <TableScroll label="Payout runs">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Run</th>
-                      <th scope="col">Program</th>
-                      <th scope="col">Period</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" className="num">
-                        Payouts
-                      </th>
-                      <th scope="col">Total</th>
-                      <th scope="col">Held back</th>
-                      <th scope="col">Created</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((r) => (
-                      <tr key={r.id}>
-                        <th scope="row" className="console-nowrap">
-                          <Link to="/console/payout-runs/$runId" params={{ runId: r.id }}>
-                            {r.period} run
-                          </Link>
-                        </th>
-                        <td>{programName(r.program_id)}</td>
-                        <td className="console-nowrap">{r.period}</td>
-                        <td>
-                          <PayoutStatusBadge status={r.status} />
-                        </td>
-                        <td className="num">{r.payouts}</td>
-                        <td>
-                          <MoneyByCurrency amounts={totalsOf(r)} />
-                        </td>
-                        <td className="console-wrap">
-                          {Object.entries(r.held)
-                            .map(([reason, n]) => `${n} ${humanize(reason).toLowerCase()}`)
-                            .join(', ') || '—'}
-                        </td>
-                        <td>{formatDateTime(r.created_at)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
-            )
+        <QueryView
+          query={runs}
+          loading="Loading payout runs…"
+          empty={
+            <EmptyState title="No payout runs yet">
+              <p>Create the first run once a period has ended.</p>
+            </EmptyState>
           }
+        >
+          {(list) => (
+            <DataTable
+              label="Payout runs"
+              columns={[
+                'Run',
+                'Program',
+                'Period',
+                'Status',
+                { label: 'Payouts', numeric: true },
+                'Total',
+                'Held back',
+                'Created',
+              ]}
+            >
+              {list.map((r) => (
+                <tr key={r.id}>
+                  <th scope="row" className="console-nowrap">
+                    <Link to="/console/payout-runs/$runId" params={{ runId: r.id }}>
+                      {r.period} run
+                    </Link>
+                  </th>
+                  <td>{programName(r.program_id)}</td>
+                  <td className="console-nowrap">{r.period}</td>
+                  <td>
+                    <PayoutStatusBadge status={r.status} />
+                  </td>
+                  <td className="num">{r.payouts}</td>
+                  <td>
+                    <MoneyByCurrency amounts={totalsOf(r)} />
+                  </td>
+                  <td className="console-wrap">
+                    {Object.entries(r.held)
+                      .map(([reason, n]) => `${n} ${humanize(reason).toLowerCase()}`)
+                      .join(', ') || '—'}
+                  </td>
+                  <td>{formatDateTime(r.created_at)}</td>
+                </tr>
+              ))}
+            </DataTable>
+          )}
         </QueryView>
       </Section>
     </>

@@ -2,12 +2,12 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type ReactNode, useId, useState } from 'react';
 import { api, call } from '../../api/client';
+import type { Reconciliation } from '../../api/payouts';
+import { DataTable } from '../../ui/data-table';
 import { formatDateTime, formatMoney, humanize } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
-import { TableScroll } from '../../ui/table-scroll';
-import type { Reconciliation } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { useProgramName } from '../use-programs';
 
 /**
@@ -67,68 +67,46 @@ export function ReconciliationPage(): ReactNode {
               </p>
             </div>
             <Section title="Totals">
-              <TableScroll label="Reconciliation totals">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Program</th>
-                      <th scope="col">Currency</th>
-                      <th scope="col" className="num">
-                        In payment (ledger)
-                      </th>
-                      <th scope="col" className="num">
-                        In payment (payouts)
-                      </th>
-                      <th scope="col" className="num">
-                        Paid (ledger)
-                      </th>
-                      <th scope="col" className="num">
-                        Paid (payouts)
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.totals.map((t) => (
-                      <tr key={`${t.program_id}-${t.currency}`}>
-                        <th scope="row">{programName(t.program_id)}</th>
-                        <td>{t.currency}</td>
-                        <td className="num">{formatMoney(t.processing_ledger, t.currency)}</td>
-                        <td className="num">{formatMoney(t.processing_payouts, t.currency)}</td>
-                        <td className="num">{formatMoney(t.paid_ledger, t.currency)}</td>
-                        <td className="num">{formatMoney(t.paid_payouts, t.currency)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
+              <DataTable
+                label="Reconciliation totals"
+                columns={[
+                  'Program',
+                  'Currency',
+                  { label: 'In payment (ledger)', numeric: true },
+                  { label: 'In payment (payouts)', numeric: true },
+                  { label: 'Paid (ledger)', numeric: true },
+                  { label: 'Paid (payouts)', numeric: true },
+                ]}
+              >
+                {r.totals.map((t) => (
+                  <tr key={`${t.program_id}-${t.currency}`}>
+                    <th scope="row">{programName(t.program_id)}</th>
+                    <td>{t.currency}</td>
+                    <td className="num">{formatMoney(t.processing_ledger, t.currency)}</td>
+                    <td className="num">{formatMoney(t.processing_payouts, t.currency)}</td>
+                    <td className="num">{formatMoney(t.paid_ledger, t.currency)}</td>
+                    <td className="num">{formatMoney(t.paid_payouts, t.currency)}</td>
+                  </tr>
+                ))}
+              </DataTable>
             </Section>
             {r.differences.length > 0 ? (
               <Section title="Differences">
-                <TableScroll label="Differences">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Kind</th>
-                        <th scope="col">What</th>
-                        <th scope="col">Expected</th>
-                        <th scope="col">Found</th>
-                        <th scope="col">Payout or partner</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {r.differences.map((d, i) => (
-                        // biome-ignore lint/suspicious/noArrayIndexKey: differences have no id of their own
-                        <tr key={i}>
-                          <th scope="row">{humanize(d.kind)}</th>
-                          <td>{d.detail}</td>
-                          <td>{d.expected ?? '—'}</td>
-                          <td>{d.actual ?? '—'}</td>
-                          <td className="mono">{d.payout_id ?? d.partner_id ?? '—'}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableScroll>
+                <DataTable
+                  label="Differences"
+                  columns={['Kind', 'What', 'Expected', 'Found', 'Payout or partner']}
+                >
+                  {r.differences.map((d, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: differences have no id of their own
+                    <tr key={i}>
+                      <th scope="row">{humanize(d.kind)}</th>
+                      <td>{d.detail}</td>
+                      <td>{d.expected ?? '—'}</td>
+                      <td>{d.actual ?? '—'}</td>
+                      <td className="mono">{d.payout_id ?? d.partner_id ?? '—'}</td>
+                    </tr>
+                  ))}
+                </DataTable>
               </Section>
             ) : null}
           </>

@@ -1,11 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { api, call } from '../../api/client';
-import { TableScroll } from '../../ui/table-scroll';
-import { type FileRail, fileRails, type ResultImport } from '../models';
-import { Section } from '../section';
+import { messageOf } from '../../api/messages';
+import { type FileRail, fileRails, type ResultImport } from '../../api/payouts';
+import { DataTable } from '../../ui/data-table';
+import { Field } from '../../ui/field';
+import { Notice } from '../../ui/notice';
+import { Section } from '../../ui/section';
 import { useInFlight } from '../use-in-flight';
-import { payoutErrorMessage } from './payout-errors';
 import { railLabel } from './payout-status';
 
 const outcomeWords = {
@@ -21,7 +23,6 @@ const outcomeWords = {
  * person sees what it will do first; importing a file twice changes nothing.
  */
 export function ResultsImport({ runId }: { runId: string }) {
-  const id = useId();
   const queryClient = useQueryClient();
   const [rail, setRail] = useState<FileRail>('paypal');
   const [text, setText] = useState('');
@@ -55,44 +56,47 @@ export function ResultsImport({ runId }: { runId: string }) {
         }}
       >
         <div className="form-row">
-          <div className="field">
-            <label htmlFor={`${id}-rail`}>Payment provider</label>
-            <select
-              id={`${id}-rail`}
-              value={rail}
-              onChange={(e) => setRail(e.target.value as FileRail)}
-            >
-              {fileRails.map((r) => (
-                <option key={r} value={r}>
-                  {r === 'csv' ? 'Generic CSV' : railLabel(r)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-file`}>Result file</label>
-            <input
-              id={`${id}-file`}
-              type="file"
-              accept=".csv,text/csv,text/plain"
-              onChange={async (e) => {
-                const file = e.target.files?.[0];
-                if (file) setText(await file.text());
-              }}
+          <Field label="Payment provider">
+            {(control) => (
+              <select
+                {...control}
+                value={rail}
+                onChange={(e) => setRail(e.target.value as FileRail)}
+              >
+                {fileRails.map((r) => (
+                  <option key={r} value={r}>
+                    {r === 'csv' ? 'Generic CSV' : railLabel(r)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Result file">
+            {(control) => (
+              <input
+                {...control}
+                type="file"
+                accept=".csv,text/csv,text/plain"
+                onChange={async (e) => {
+                  const file = e.target.files?.[0];
+                  if (file) setText(await file.text());
+                }}
+              />
+            )}
+          </Field>
+        </div>
+        <Field label="Or paste its contents">
+          {(control) => (
+            <textarea
+              {...control}
+              className="console-code"
+              rows={6}
+              value={text}
+              spellCheck={false}
+              onChange={(e) => setText(e.target.value)}
             />
-          </div>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-text`}>Or paste its contents</label>
-          <textarea
-            id={`${id}-text`}
-            className="console-code"
-            rows={6}
-            value={text}
-            spellCheck={false}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
+          )}
+        </Field>
         <div className="actions">
           <button
             type="button"
@@ -108,11 +112,7 @@ export function ResultsImport({ runId }: { runId: string }) {
       </form>
       <div aria-live="polite">
         {results.isPending ? <p className="loading">Reading the file…</p> : null}
-        {results.isError ? (
-          <div className="notice notice-error" role="alert">
-            <p>{payoutErrorMessage(results.error)}</p>
-          </div>
-        ) : null}
+        {results.isError ? <Notice tone="error">{messageOf(results.error)}</Notice> : null}
         {results.data ? <ImportReport report={results.data} checked={mode === 'check'} /> : null}
       </div>
     </Section>
@@ -129,30 +129,19 @@ function ImportReport({ report, checked }: { report: ResultImport; checked: bool
           recorded, {report.errors} {report.errors === 1 ? 'row' : 'rows'} not applied.
         </p>
       </div>
-      <TableScroll label="Result file rows">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                Line
-              </th>
-              <th scope="col">Payout</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.rows.map((r) => (
-              <tr key={r.line}>
-                <td className="num">{r.line}</td>
-                <td className="mono">{r.payout_id ?? '—'}</td>
-                <td>{outcomeWords[r.outcome]}</td>
-                <td>{r.message ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        label="Result file rows"
+        columns={[{ label: 'Line', numeric: true }, 'Payout', 'Outcome', 'Why']}
+      >
+        {report.rows.map((r) => (
+          <tr key={r.line}>
+            <td className="num">{r.line}</td>
+            <td className="mono">{r.payout_id ?? '—'}</td>
+            <td>{outcomeWords[r.outcome]}</td>
+            <td>{r.message ?? '—'}</td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

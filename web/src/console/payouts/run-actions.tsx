@@ -1,8 +1,10 @@
 import { useId, useState } from 'react';
-import type { PayoutRun } from '../models';
+import { messageOf } from '../../api/messages';
+import type { PayoutRun } from '../../api/payouts';
+import { Field } from '../../ui/field';
+import { Notice } from '../../ui/notice';
 import { useInFlight } from '../use-in-flight';
 import { useOperator } from '../use-operator';
-import { payoutErrorMessage } from './payout-errors';
 import { useRunAction } from './use-run-action';
 
 const done = {
@@ -105,18 +107,19 @@ export function RunActions({ run }: { run: PayoutRun }) {
             if (reason.trim()) act({ kind: 'cancel', reason: reason.trim() });
           }}
         >
-          <div className="field">
-            <label htmlFor={`${id}-reason`}>Why cancel this run?</label>
-            <textarea
-              id={`${id}-reason`}
-              rows={2}
-              maxLength={500}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              // biome-ignore lint/a11y/noAutofocus: opened by the person's click to type the reason
-              autoFocus
-            />
-          </div>
+          <Field label="Why cancel this run?">
+            {(control) => (
+              <textarea
+                {...control}
+                rows={2}
+                maxLength={500}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                // biome-ignore lint/a11y/noAutofocus: opened by the person's click to type the reason
+                autoFocus
+              />
+            )}
+          </Field>
           <div className="actions">
             <button type="submit" className="danger" disabled={action.isPending || !reason.trim()}>
               Cancel the run
@@ -129,16 +132,8 @@ export function RunActions({ run }: { run: PayoutRun }) {
       ) : null}
       <div aria-live="polite">
         {action.isPending ? <p className="loading">Working…</p> : null}
-        {message ? (
-          <div className="notice notice-ok">
-            <p>{message}</p>
-          </div>
-        ) : null}
-        {action.isError ? (
-          <div className="notice notice-error" role="alert">
-            <p>{payoutErrorMessage(action.error)}</p>
-          </div>
-        ) : null}
+        {message ? <Notice tone="ok">{message}</Notice> : null}
+        {action.isError ? <Notice tone="error">{messageOf(action.error)}</Notice> : null}
       </div>
     </div>
   );

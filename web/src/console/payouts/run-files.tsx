@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
+import type { PayoutRunFile } from '../../api/payouts';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import type { PayoutRunFile } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 import { railLabel } from './payout-status';
 
 /**
@@ -21,28 +21,30 @@ export function RunFiles({ runId }: { runId: string }) {
   });
   return (
     <Section title="Files to upload">
-      <QueryView query={files} loading="Loading files…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="No files">
-              <p>No payout of this run waits on PayPal, Wise or a CSV upload.</p>
-            </EmptyState>
-          ) : (
-            <ul className="console-files">
-              {list.map((f) => (
-                <li key={`${f.rail}-${f.currency}`}>
-                  <a className="button" href={f.path} download>
-                    Download {railLabel(f.rail)} file ({f.currency})
-                  </a>{' '}
-                  <span className="muted">
-                    {f.payouts} {f.payouts === 1 ? 'payout' : 'payouts'}; upload it once to{' '}
-                    {f.rail === 'csv' ? 'your provider' : railLabel(f.rail)}.
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )
+      <QueryView
+        query={files}
+        loading="Loading files…"
+        empty={
+          <EmptyState title="No files">
+            <p>No payout of this run waits on PayPal, Wise or a CSV upload.</p>
+          </EmptyState>
         }
+      >
+        {(list) => (
+          <ul className="console-files">
+            {list.map((f) => (
+              <li key={`${f.rail}-${f.currency}`}>
+                <a className="button" href={f.path} download>
+                  Download {railLabel(f.rail)} file ({f.currency})
+                </a>{' '}
+                <span className="muted">
+                  {f.payouts} {f.payouts === 1 ? 'payout' : 'payouts'}; upload it once to{' '}
+                  {f.rail === 'csv' ? 'your provider' : railLabel(f.rail)}.
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
       </QueryView>
     </Section>
   );

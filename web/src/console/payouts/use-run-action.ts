@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
-import type { PayoutRun } from '../models';
+import type { PayoutRun } from '../../api/payouts';
 
 /** Approve, send or cancel a run; the run and its payouts are read again after. */
 export function useRunAction(runId: string) {

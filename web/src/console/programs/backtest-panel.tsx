@@ -1,10 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { api, call } from '../../api/client';
+import type { BacktestReport, Program } from '../../api/programs';
+import { Field } from '../../ui/field';
+import { Section } from '../../ui/section';
 import { ErrorNotice } from '../../ui/states';
 import { utcDaysAgo } from '../format';
-import type { BacktestReport, Program } from '../models';
-import { Section } from '../section';
 import { BacktestResult } from './backtest-result';
 import type { Draft } from './use-draft';
 
@@ -12,7 +13,6 @@ type TierMode = 'auto' | 'recorded' | 'simulate';
 
 /** Replays a past period under the draft and sets it beside what the current terms paid. */
 export function BacktestPanel({ program, draft }: { program: Program; draft: Draft }) {
-  const id = useId();
   const [from, setFrom] = useState(utcDaysAgo(90));
   const [to, setTo] = useState(utcDaysAgo(1));
   const [tiers, setTiers] = useState<TierMode>('auto');
@@ -47,38 +47,41 @@ export function BacktestPanel({ program, draft }: { program: Program; draft: Dra
           run.mutate(draft.parsed.terms);
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-from`}>From (UTC day)</label>
-          <input
-            id={`${id}-from`}
-            type="date"
-            value={from}
-            max={to}
-            onChange={(e) => setFrom(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>To (UTC day, included)</label>
-          <input
-            id={`${id}-to`}
-            type="date"
-            value={to}
-            min={from}
-            onChange={(e) => setTo(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-tiers`}>Tiers</label>
-          <select
-            id={`${id}-tiers`}
-            value={tiers}
-            onChange={(e) => setTiers(e.target.value as TierMode)}
-          >
-            <option value="auto">Automatic</option>
-            <option value="recorded">As partners held them</option>
-            <option value="simulate">Simulated under the draft</option>
-          </select>
-        </div>
+        <Field label="From (UTC day)">
+          {(control) => (
+            <input
+              {...control}
+              type="date"
+              value={from}
+              max={to}
+              onChange={(e) => setFrom(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="To (UTC day, included)">
+          {(control) => (
+            <input
+              {...control}
+              type="date"
+              value={to}
+              min={from}
+              onChange={(e) => setTo(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Tiers">
+          {(control) => (
+            <select
+              {...control}
+              value={tiers}
+              onChange={(e) => setTiers(e.target.value as TierMode)}
+            >
+              <option value="auto">Automatic</option>
+              <option value="recorded">As partners held them</option>
+              <option value="simulate">Simulated under the draft</option>
+            </select>
+          )}
+        </Field>
         <div className="field">
           <label className="console-check">
             <input type="checkbox" checked={check} onChange={(e) => setCheck(e.target.checked)} />{' '}

@@ -1,9 +1,10 @@
-import { Link } from '@tanstack/react-router';
 import { useId } from 'react';
+import type { BacktestReport } from '../../api/programs';
+import { DataTable } from '../../ui/data-table';
 import { formatDate, formatMoney, formatNumber } from '../../ui/format';
-import { TableScroll } from '../../ui/table-scroll';
+import { Notice } from '../../ui/notice';
 import { formatDifference, formatPoints, formatSignedCount } from '../format';
-import type { BacktestReport } from '../models';
+import { PartnerLink } from '../partners/partner-link';
 
 /** Current terms and draft side by side: totals, then each partner. */
 export function BacktestResult({ report: r }: { report: BacktestReport }) {
@@ -28,70 +29,58 @@ export function BacktestResult({ report: r }: { report: BacktestReport }) {
           ? 'The draft costs the same as the current terms over this period.'
           : `The draft would have cost ${formatDifference(r.difference.cost, cur).replace(/^[+−]/, '')} ${cost > 0 ? 'more' : 'less'} than the current terms over this period.`}
       </p>
-      <TableScroll label="Backtest totals">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Figure</th>
-              <th scope="col" className="num">
-                Current terms
-              </th>
-              <th scope="col" className="num">
-                Draft
-              </th>
-              <th scope="col" className="num">
-                Difference
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th scope="row">Cost ({cur})</th>
-              <td className="num">{money(r.baseline.cost)}</td>
-              <td className="num">{money(r.draft.cost)}</td>
-              <td className="num">{formatDifference(r.difference.cost, cur)}</td>
-            </tr>
-            {otherCurrencies.map((c) => (
-              <tr key={c}>
-                <th scope="row">Cost ({c})</th>
-                <td className="num">{formatMoney(r.baseline.other_currencies[c] ?? '0', c)}</td>
-                <td className="num">{formatMoney(r.draft.other_currencies[c] ?? '0', c)}</td>
-                <td className="num">
-                  {formatDifference(r.difference.other_currencies[c] ?? '0', c)}
-                </td>
-              </tr>
-            ))}
-            <tr>
-              <th scope="row">Activations</th>
-              <td className="num">{formatNumber(r.baseline.activations)}</td>
-              <td className="num">{formatNumber(r.draft.activations)}</td>
-              <td className="num">{formatSignedCount(r.difference.activations)}</td>
-            </tr>
-            <tr>
-              <th scope="row">Cost per activation</th>
-              <td className="num">{money(r.baseline.cost_per_activation)}</td>
-              <td className="num">{money(r.draft.cost_per_activation)}</td>
-              <td className="num">
-                {r.difference.cost_per_activation === null
-                  ? '—'
-                  : formatDifference(r.difference.cost_per_activation, cur)}
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">Revenue</th>
-              <td className="num">{money(r.baseline.revenue)}</td>
-              <td className="num">{money(r.draft.revenue)}</td>
-              <td className="num">{formatDifference(r.difference.revenue, cur)}</td>
-            </tr>
-            <tr>
-              <th scope="row">Cost as a share of revenue</th>
-              <td className="num">{pct(r.baseline.cost_share_of_revenue_percent)}</td>
-              <td className="num">{pct(r.draft.cost_share_of_revenue_percent)}</td>
-              <td className="num">{formatPoints(r.difference.cost_share_of_revenue_percent)}</td>
-            </tr>
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        label="Backtest totals"
+        columns={[
+          'Figure',
+          { label: 'Current terms', numeric: true },
+          { label: 'Draft', numeric: true },
+          { label: 'Difference', numeric: true },
+        ]}
+      >
+        <tr>
+          <th scope="row">Cost ({cur})</th>
+          <td className="num">{money(r.baseline.cost)}</td>
+          <td className="num">{money(r.draft.cost)}</td>
+          <td className="num">{formatDifference(r.difference.cost, cur)}</td>
+        </tr>
+        {otherCurrencies.map((c) => (
+          <tr key={c}>
+            <th scope="row">Cost ({c})</th>
+            <td className="num">{formatMoney(r.baseline.other_currencies[c] ?? '0', c)}</td>
+            <td className="num">{formatMoney(r.draft.other_currencies[c] ?? '0', c)}</td>
+            <td className="num">{formatDifference(r.difference.other_currencies[c] ?? '0', c)}</td>
+          </tr>
+        ))}
+        <tr>
+          <th scope="row">Activations</th>
+          <td className="num">{formatNumber(r.baseline.activations)}</td>
+          <td className="num">{formatNumber(r.draft.activations)}</td>
+          <td className="num">{formatSignedCount(r.difference.activations)}</td>
+        </tr>
+        <tr>
+          <th scope="row">Cost per activation</th>
+          <td className="num">{money(r.baseline.cost_per_activation)}</td>
+          <td className="num">{money(r.draft.cost_per_activation)}</td>
+          <td className="num">
+            {r.difference.cost_per_activation === null
+              ? '—'
+              : formatDifference(r.difference.cost_per_activation, cur)}
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">Revenue</th>
+          <td className="num">{money(r.baseline.revenue)}</td>
+          <td className="num">{money(r.draft.revenue)}</td>
+          <td className="num">{formatDifference(r.difference.revenue, cur)}</td>
+        </tr>
+        <tr>
+          <th scope="row">Cost as a share of revenue</th>
+          <td className="num">{pct(r.baseline.cost_share_of_revenue_percent)}</td>
+          <td className="num">{pct(r.draft.cost_share_of_revenue_percent)}</td>
+          <td className="num">{formatPoints(r.difference.cost_share_of_revenue_percent)}</td>
+        </tr>
+      </DataTable>
       {r.warnings.length > 0 ? (
         <div className="notice notice-warn">
           {r.warnings.map((w) => (
@@ -104,40 +93,28 @@ export function BacktestResult({ report: r }: { report: BacktestReport }) {
       {r.partners.length === 0 ? (
         <p>No partner earned anything in this period under either terms.</p>
       ) : (
-        <TableScroll label="Backtest per partner">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Partner</th>
-                <th scope="col">Currency</th>
-                <th scope="col" className="num">
-                  Current terms
-                </th>
-                <th scope="col" className="num">
-                  Draft
-                </th>
-                <th scope="col" className="num">
-                  Difference
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.partners.map((p) => (
-                <tr key={`${p.partner_id}-${p.currency}`}>
-                  <th scope="row">
-                    <Link to="/console/partners/$partnerId" params={{ partnerId: p.partner_id }}>
-                      {p.name ?? p.partner_id}
-                    </Link>
-                  </th>
-                  <td>{p.currency}</td>
-                  <td className="num">{formatMoney(p.baseline, p.currency)}</td>
-                  <td className="num">{formatMoney(p.draft, p.currency)}</td>
-                  <td className="num">{formatDifference(p.difference, p.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <DataTable
+          label="Backtest per partner"
+          columns={[
+            'Partner',
+            'Currency',
+            { label: 'Current terms', numeric: true },
+            { label: 'Draft', numeric: true },
+            { label: 'Difference', numeric: true },
+          ]}
+        >
+          {r.partners.map((p) => (
+            <tr key={`${p.partner_id}-${p.currency}`}>
+              <th scope="row">
+                <PartnerLink id={p.partner_id}>{p.name ?? p.partner_id}</PartnerLink>
+              </th>
+              <td>{p.currency}</td>
+              <td className="num">{formatMoney(p.baseline, p.currency)}</td>
+              <td className="num">{formatMoney(p.draft, p.currency)}</td>
+              <td className="num">{formatDifference(p.difference, p.currency)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p className="muted small">
         Replayed {formatNumber(r.customers_replayed)} customers and{' '}
@@ -158,14 +135,12 @@ function Check({ report: r }: { report: BacktestReport }) {
       </p>
     );
   return (
-    <div className="notice notice-warn">
-      <p>
-        Check: replaying the current terms differs from the ledger for {r.mismatches.length} partner{' '}
-        {r.mismatches.length === 1 ? 'amount' : 'amounts'}
-        {r.pending_derivation > 0
-          ? `; ${formatNumber(r.pending_derivation)} updates were still waiting to be processed. Run it again in a moment.`
-          : '. Events may have arrived while it ran.'}
-      </p>
-    </div>
+    <Notice tone="warn">
+      Check: replaying the current terms differs from the ledger for {r.mismatches.length} partner{' '}
+      {r.mismatches.length === 1 ? 'amount' : 'amounts'}
+      {r.pending_derivation > 0
+        ? `; ${formatNumber(r.pending_derivation)} updates were still waiting to be processed. Run it again in a moment.`
+        : '. Events may have arrived while it ran.'}
+    </Notice>
   );
 }

@@ -1,7 +1,8 @@
 import { useId } from 'react';
+import type { Program } from '../../api/programs';
+import { Field } from '../../ui/field';
+import { Section } from '../../ui/section';
 import { ErrorNotice } from '../../ui/states';
-import type { Program } from '../models';
-import { Section } from '../section';
 import { useOperator } from '../use-operator';
 import { PublishForm } from './publish-form';
 import type { Draft, Validation } from './use-draft';
@@ -30,20 +31,24 @@ export function DraftEditor({ program, draft }: { program: Program; draft: Draft
         as "10.00".
       </p>
       <div className="console-editor">
-        <div className="field console-editor-text">
-          <label htmlFor={`${id}-terms`}>Draft terms (YAML or JSON)</label>
-          <textarea
-            id={`${id}-terms`}
-            className="console-code"
-            rows={24}
-            wrap="off"
-            spellCheck={false}
-            value={draft.text}
-            onChange={(e) => draft.setText(e.target.value)}
-            aria-invalid={invalid ? true : undefined}
-            aria-describedby={`${id}-check`}
-          />
-        </div>
+        <Field
+          label="Draft terms (YAML or JSON)"
+          className="console-editor-text"
+          invalid={invalid}
+          describedBy={`${id}-check`}
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              className="console-code"
+              rows={24}
+              wrap="off"
+              spellCheck={false}
+              value={draft.text}
+              onChange={(e) => draft.setText(e.target.value)}
+            />
+          )}
+        </Field>
         <div id={`${id}-check`} className="console-editor-check" aria-live="polite">
           <h3>Check</h3>
           <ValidationView validation={v} />

@@ -1,9 +1,9 @@
 import { Link, useParams } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import type { Program } from '../../api/programs';
 import { formatDate } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
-import type { Program } from '../models';
-import { QueryView } from '../query-view';
+import { QueryView } from '../../ui/query-view';
 import { BacktestPanel } from './backtest-panel';
 import { DraftEditor } from './draft-editor';
 import { useDraft } from './use-draft';

@@ -1,11 +1,11 @@
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import type { Program } from '../../api/programs';
+import { DataTable } from '../../ui/data-table';
 import { formatDate } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
+import { QueryView } from '../../ui/query-view';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { Program } from '../models';
-import { QueryView } from '../query-view';
 import { usePrograms } from '../use-programs';
 
 function inForce(p: Program) {
@@ -21,62 +21,56 @@ export function ProgramsPage(): ReactNode {
         title="Programs"
         lead="Each program's terms are versions: draft a new one, compare, backtest and publish it."
       />
-      <QueryView query={programs} loading="Loading programs…">
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState title="No programs yet">
-              <p>Create one with the API or the CLI (tandem program publish).</p>
-            </EmptyState>
-          ) : (
-            <TableScroll label="Programs">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Program</th>
-                    <th scope="col">Key</th>
-                    <th scope="col">In force</th>
-                    <th scope="col">Coming</th>
-                    <th scope="col" className="num">
-                      Versions
-                    </th>
-                    <th scope="col">Currency</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((p) => {
-                    const current = inForce(p);
-                    return (
-                      <tr key={p.id}>
-                        <th scope="row">
-                          <Link to="/console/programs/$programId" params={{ programId: p.key }}>
-                            {p.name}
-                          </Link>
-                        </th>
-                        <td className="mono">{p.key}</td>
-                        <td>
-                          {current
-                            ? `Version ${current.number}, since ${formatDate(current.effective_from)}`
-                            : 'No version in force'}
-                        </td>
-                        <td>
-                          {p.upcoming_versions.length
-                            ? p.upcoming_versions.map((n) => `Version ${n}`).join(', ')
-                            : '—'}
-                        </td>
-                        <td className="num">{p.versions.length}</td>
-                        <td>
-                          {String(
-                            current?.terms.currency ?? p.versions.at(-1)?.terms.currency ?? '—',
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </TableScroll>
-          )
+      <QueryView
+        query={programs}
+        loading="Loading programs…"
+        empty={
+          <EmptyState title="No programs yet">
+            <p>Create one with the API or the CLI (tandem program publish).</p>
+          </EmptyState>
         }
+      >
+        {(list) => (
+          <DataTable
+            label="Programs"
+            columns={[
+              'Program',
+              'Key',
+              'In force',
+              'Coming',
+              { label: 'Versions', numeric: true },
+              'Currency',
+            ]}
+          >
+            {list.map((p) => {
+              const current = inForce(p);
+              return (
+                <tr key={p.id}>
+                  <th scope="row">
+                    <Link to="/console/programs/$programId" params={{ programId: p.key }}>
+                      {p.name}
+                    </Link>
+                  </th>
+                  <td className="mono">{p.key}</td>
+                  <td>
+                    {current
+                      ? `Version ${current.number}, since ${formatDate(current.effective_from)}`
+                      : 'No version in force'}
+                  </td>
+                  <td>
+                    {p.upcoming_versions.length
+                      ? p.upcoming_versions.map((n) => `Version ${n}`).join(', ')
+                      : '—'}
+                  </td>
+                  <td className="num">{p.versions.length}</td>
+                  <td>
+                    {String(current?.terms.currency ?? p.versions.at(-1)?.terms.currency ?? '—')}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
       </QueryView>
     </>
   );

@@ -1,31 +1,17 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { ApiError, api, call } from '../../api/client';
+import { useState } from 'react';
+import { api, call } from '../../api/client';
 import { messageOf } from '../../api/messages';
+import type { Program, ProgramVersion } from '../../api/programs';
+import { Field } from '../../ui/field';
+import { FormCard } from '../../ui/form-card';
 import { formatDate, formatDateTime } from '../../ui/format';
-import type { Program, ProgramVersion } from '../models';
+import { Notice } from '../../ui/notice';
 import { useIdempotencyKey } from '../use-idempotency-key';
-import { type Draft, issuesOf } from './use-draft';
-
-/** Publish refusals in words: the notice period says when the earliest date is. */
-function publishError(error: unknown): string {
-  if (error instanceof ApiError) {
-    const earliest = error.problem.earliest_effective_from;
-    if (error.code === 'notice_period' && typeof earliest === 'string')
-      return `The terms in force give partners ${String(error.problem.notice_days)} days' notice: the earliest effective date is ${formatDateTime(earliest)}. Pick that day or later, or leave the date empty.`;
-    if (error.code === 'version_in_past')
-      return 'A new version cannot take effect in the past. Pick a later date, or publish a correction with a reason.';
-    if (error.code === 'invalid_program')
-      return `The terms are invalid: ${issuesOf(error)
-        .map((i) => `${i.path} ${i.message}`)
-        .join('; ')}`;
-  }
-  return messageOf(error);
-}
+import type { Draft } from './use-draft';
 
 /** Publishes the draft as the next version, from a date or as a correction. */
 export function PublishForm({ program, draft }: { program: Program; draft: Draft }) {
-  const id = useId();
   const queryClient = useQueryClient();
   const idem = useIdempotencyKey();
   const [effective, setEffective] = useState('');
@@ -60,31 +46,29 @@ export function PublishForm({ program, draft }: { program: Program; draft: Draft
   const reasonMissing = correction && !reason.trim();
 
   return (
-    <form
-      className="card console-publish"
-      aria-labelledby={`${id}-h`}
-      onSubmit={(e) => {
-        e.preventDefault();
+    <FormCard
+      title="Publish"
+      className="console-publish"
+      onSubmit={() => {
         if (blocked || reasonMissing || !draft.parsed?.ok || !idem.begin()) return;
         setPublished(null);
         publish.mutate(draft.parsed.terms);
       }}
     >
-      <h3 id={`${id}-h`}>Publish</h3>
       <div className="form-row">
-        <div className="field">
-          <label htmlFor={`${id}-date`}>Effective from (00:00 UTC)</label>
-          <input
-            id={`${id}-date`}
-            type="date"
-            value={effective}
-            onChange={(e) => setEffective(e.target.value)}
-            aria-describedby={`${id}-date-hint`}
-          />
-          <p id={`${id}-date-hint`} className="field-hint">
-            Empty: the earliest day the notice period allows.
-          </p>
-        </div>
+        <Field
+          label="Effective from (00:00 UTC)"
+          hint="Empty: the earliest day the notice period allows."
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="date"
+              value={effective}
+              onChange={(e) => setEffective(e.target.value)}
+            />
+          )}
+        </Field>
         <div className="field">
           <label className="console-check">
             <input
@@ -97,18 +81,20 @@ export function PublishForm({ program, draft }: { program: Program; draft: Draft
         </div>
       </div>
       {correction ? (
-        <div className="field">
-          <label htmlFor={`${id}-reason`}>Reason for the correction</label>
-          <textarea
-            id={`${id}-reason`}
-            rows={2}
-            maxLength={1000}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-invalid={reasonMissing ? true : undefined}
-          />
-          {reasonMissing ? <p className="field-error">A correction needs a reason.</p> : null}
-        </div>
+        <Field
+          label="Reason for the correction"
+          error={reasonMissing ? 'A correction needs a reason.' : null}
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              rows={2}
+              maxLength={1000}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          )}
+        </Field>
       ) : null}
       <div className="actions">
         <button
@@ -122,26 +108,22 @@ export function PublishForm({ program, draft }: { program: Program; draft: Draft
       </div>
       <div aria-live="polite">
         {published ? (
-          <div className="notice notice-ok">
-            <p>
-              Version {published.number} is published, effective from{' '}
-              {formatDateTime(published.effective_from)}
-              {published.status === 'upcoming'
-                ? ` (in ${Math.max(0, Math.ceil((Date.parse(published.effective_from) - Date.now()) / 86_400_000))} days)`
-                : ''}
-              .
-            </p>
-          </div>
+          <Notice tone="ok">
+            Version {published.number} is published, effective from{' '}
+            {formatDateTime(published.effective_from)}
+            {published.status === 'upcoming'
+              ? ` (in ${Math.max(0, Math.ceil((Date.parse(published.effective_from) - Date.now()) / 86_400_000))} days)`
+              : ''}
+            .
+          </Notice>
         ) : null}
         {publish.isError ? (
-          <div className="notice notice-error" role="alert">
-            <p>Not published. {publishError(publish.error)}</p>
-          </div>
+          <Notice tone="error">Not published. {messageOf(publish.error)}</Notice>
         ) : null}
       </div>
       <p className="muted small">
         Published versions cannot be changed. Today is {formatDate(new Date())}.
       </p>
-    </form>
+    </FormCard>
   );
 }

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, api, call } from '../../api/client';
-import type { Issue, Program } from '../models';
+import { ApiError, api, call, type Issue } from '../../api/client';
+import type { Program } from '../../api/programs';
 import { type ParsedTerms, parseTerms, termsToYaml } from './parse-terms';
 import { useYaml } from './use-yaml';
 
@@ -78,7 +78,7 @@ export function useDraft(program: Program): Draft {
         return { state: 'valid' };
       } catch (e) {
         if (e instanceof ApiError && e.code === 'invalid_program')
-          return { state: 'invalid', issues: issuesOf(e) };
+          return { state: 'invalid', issues: e.issues };
         throw e;
       }
     },
@@ -101,17 +101,4 @@ export function useDraft(program: Program): Draft {
       setTextState(terms !== undefined && yaml.data ? termsToYaml(yaml.data, terms) : null);
     },
   };
-}
-
-/** The `issues` of a problem answer (invalid terms), by path. */
-export function issuesOf(error: ApiError): Issue[] {
-  const issues = error.problem.issues;
-  if (!Array.isArray(issues)) return [];
-  return issues.flatMap((i: unknown) => {
-    if (typeof i !== 'object' || i === null) return [];
-    const { path, message } = i as { path?: unknown; message?: unknown };
-    return typeof message === 'string'
-      ? [{ path: typeof path === 'string' ? path : '(root)', message }]
-      : [];
-  });
 }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
-import type { Program } from '../models';
+import type { Program } from '../../api/programs';
 
 /** One program (by id or key) with every version. */
 export function useProgram(program: string) {

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { api, call } from '../../api/client';
+import type { Program, VersionDiff } from '../../api/programs';
+import { Field } from '../../ui/field';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import type { Program, VersionDiff } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 
 /** A value of a change, short and readable (a rule, a number, a list). */
 function show(value: unknown): string {
@@ -15,9 +16,34 @@ function show(value: unknown): string {
 
 const changeWords = { added: 'Added', removed: 'Removed', changed: 'Changed' } as const;
 
+function VersionField({
+  label,
+  numbers,
+  value,
+  onChange,
+}: {
+  label: string;
+  numbers: number[];
+  value: number;
+  onChange: (version: number) => void;
+}) {
+  return (
+    <Field label={label}>
+      {(control) => (
+        <select {...control} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+          {numbers.map((n) => (
+            <option key={n} value={n}>
+              Version {n}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** What changes between two published versions, in plain terms. */
 export function VersionDiffPanel({ program }: { program: Program }) {
-  const id = useId();
   const numbers = program.versions.map((v) => v.number);
   const latest = numbers.at(-1) ?? 1;
   const [from, setFrom] = useState(numbers.at(-2) ?? latest);
@@ -50,26 +76,8 @@ export function VersionDiffPanel({ program }: { program: Program }) {
           setAsked({ from, to });
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-from`}>From version</label>
-          <select id={`${id}-from`} value={from} onChange={(e) => setFrom(Number(e.target.value))}>
-            {numbers.map((n) => (
-              <option key={n} value={n}>
-                Version {n}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>To version</label>
-          <select id={`${id}-to`} value={to} onChange={(e) => setTo(Number(e.target.value))}>
-            {numbers.map((n) => (
-              <option key={n} value={n}>
-                Version {n}
-              </option>
-            ))}
-          </select>
-        </div>
+        <VersionField label="From version" numbers={numbers} value={from} onChange={setFrom} />
+        <VersionField label="To version" numbers={numbers} value={to} onChange={setTo} />
         <button type="submit">Compare versions</button>
       </form>
       {asked ? (

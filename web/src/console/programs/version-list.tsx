@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
+import type { Program, ProgramVersion, VersionStatus } from '../../api/programs';
 import { Badge } from '../../ui/badge';
+import { DataTable } from '../../ui/data-table';
 import { formatDate, formatDateTime } from '../../ui/format';
-import { TableScroll } from '../../ui/table-scroll';
-import type { Program, ProgramVersion, VersionStatus } from '../models';
-import { Section } from '../section';
+import { Section } from '../../ui/section';
 import { termsToYaml } from './parse-terms';
 import { useYaml } from './use-yaml';
 
@@ -26,43 +26,32 @@ export function VersionList({
   const shown = versions.find((v) => v.number === open);
   return (
     <Section title="Versions">
-      <TableScroll label="Versions">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">State</th>
-              <th scope="col">Effective from</th>
-              <th scope="col">Published</th>
-              <th scope="col">Note</th>
-              <th scope="col">Terms</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.id} className={v.number === open ? 'highlight' : undefined}>
-                <th scope="row">Version {v.number}</th>
-                <td>
-                  <Badge tone={statusWords[v.status].tone}>{statusWords[v.status].label}</Badge>
-                </td>
-                <td>{formatDateTime(v.effective_from)}</td>
-                <td>{formatDate(v.published_at)}</td>
-                <td>{v.correction ? `Correction: ${v.reason ?? ''}` : (v.reason ?? '—')}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="small"
-                    aria-expanded={v.number === open}
-                    onClick={() => setOpen(v.number === open ? null : v.number)}
-                  >
-                    {v.number === open ? 'Hide' : 'Show'} terms of version {v.number}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        label="Versions"
+        columns={['Version', 'State', 'Effective from', 'Published', 'Note', 'Terms']}
+      >
+        {versions.map((v) => (
+          <tr key={v.id} className={v.number === open ? 'highlight' : undefined}>
+            <th scope="row">Version {v.number}</th>
+            <td>
+              <Badge tone={statusWords[v.status].tone}>{statusWords[v.status].label}</Badge>
+            </td>
+            <td>{formatDateTime(v.effective_from)}</td>
+            <td>{formatDate(v.published_at)}</td>
+            <td>{v.correction ? `Correction: ${v.reason ?? ''}` : (v.reason ?? '—')}</td>
+            <td>
+              <button
+                type="button"
+                className="small"
+                aria-expanded={v.number === open}
+                onClick={() => setOpen(v.number === open ? null : v.number)}
+              >
+                {v.number === open ? 'Hide' : 'Show'} terms of version {v.number}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {shown ? <TermsView version={shown} onUseAsDraft={onUseAsDraft} /> : null}
     </Section>
   );
@@ -79,7 +68,7 @@ function TermsView({
   const yaml = useYaml();
   return (
     <section className="card console-terms" aria-labelledby={id}>
-      <div className="console-section-head">
+      <div className="section-head">
         <h3 id={id}>Terms of version {version.number}</h3>
         <button type="button" className="small" onClick={() => onUseAsDraft(version.terms)}>
           Start a draft from version {version.number}

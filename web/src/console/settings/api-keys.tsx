@@ -1,15 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import { type ApiKey, type CreatedApiKey, type Scope, scopes } from '../../api/api-keys';
 import { api, call } from '../../api/client';
 import { messageOf } from '../../api/messages';
 import { Badge } from '../../ui/badge';
 import { CopyButton } from '../../ui/copy-button';
+import { DataTable } from '../../ui/data-table';
+import { Field } from '../../ui/field';
+import { FormCard } from '../../ui/form-card';
 import { formatDate } from '../../ui/format';
+import { Notice } from '../../ui/notice';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import { type ApiKey, type CreatedApiKey, type Scope, scopes } from '../models';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 import { useInFlight } from '../use-in-flight';
 import { scopeWords } from './scope-words';
 
@@ -34,10 +37,8 @@ export function ApiKeys() {
           await queryClient.invalidateQueries({ queryKey: ['api-keys'] });
         }}
       />
-      <QueryView query={keys} loading="Loading keys…">
-        {(list) =>
-          list.length === 0 ? <EmptyState title="No API keys" /> : <KeyTable keys={list} />
-        }
+      <QueryView query={keys} loading="Loading keys…" empty={<EmptyState title="No API keys" />}>
+        {(list) => <KeyTable keys={list} />}
       </QueryView>
     </Section>
   );
@@ -65,7 +66,6 @@ function NewSecret({ created, onDone }: { created: CreatedApiKey; onDone: () => 
 }
 
 function CreateKeyForm({ onCreated }: { onCreated: (k: CreatedApiKey) => void }) {
-  const id = useId();
   const flight = useInFlight();
   const [name, setName] = useState('');
   const [picked, setPicked] = useState<Scope[]>(['read']);
@@ -84,37 +84,36 @@ function CreateKeyForm({ onCreated }: { onCreated: (k: CreatedApiKey) => void })
   });
   const noScope = picked.length === 0;
   return (
-    <form
-      className="card"
-      aria-labelledby={`${id}-h`}
-      onSubmit={(e) => {
-        e.preventDefault();
+    <FormCard
+      title="Create an API key"
+      onSubmit={() => {
         if (name.trim() && !noScope && flight.begin()) create.mutate();
       }}
     >
-      <h3 id={`${id}-h`}>Create an API key</h3>
       <div className="form-row">
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input
-            id={`${id}-name`}
-            value={name}
-            maxLength={200}
-            placeholder="Billing system"
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-mode`}>Mode</label>
-          <select
-            id={`${id}-mode`}
-            value={mode}
-            onChange={(e) => setMode(e.target.value as 'live' | 'test')}
-          >
-            <option value="live">Live data</option>
-            <option value="test">Test (sandbox only)</option>
-          </select>
-        </div>
+        <Field label="Name">
+          {(control) => (
+            <input
+              {...control}
+              value={name}
+              maxLength={200}
+              placeholder="Billing system"
+              onChange={(e) => setName(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Mode">
+          {(control) => (
+            <select
+              {...control}
+              value={mode}
+              onChange={(e) => setMode(e.target.value as 'live' | 'test')}
+            >
+              <option value="live">Live data</option>
+              <option value="test">Test (sandbox only)</option>
+            </select>
+          )}
+        </Field>
       </div>
       <fieldset>
         <legend>Scopes</legend>
@@ -144,12 +143,8 @@ function CreateKeyForm({ onCreated }: { onCreated: (k: CreatedApiKey) => void })
       >
         {create.isPending ? 'Creating…' : 'Create API key'}
       </button>
-      {create.isError ? (
-        <div className="notice notice-error" role="alert">
-          <p>Not created. {messageOf(create.error)}</p>
-        </div>
-      ) : null}
-    </form>
+      {create.isError ? <Notice tone="error">Not created. {messageOf(create.error)}</Notice> : null}
+    </FormCard>
   );
 }
 
@@ -168,71 +163,56 @@ function KeyTable({ keys }: { keys: ApiKey[] }) {
   });
   return (
     <>
-      <TableScroll label="API keys">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Created</th>
-              <th scope="col">State</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.id}>
-                <th scope="row">
-                  {k.name}
-                  {k.partner_id ? <span className="muted small"> (partner key)</span> : null}
-                </th>
-                <td>{k.scopes.join(', ')}</td>
-                <td>{k.mode === 'test' ? <Badge tone="warn">Test</Badge> : 'Live'}</td>
-                <td className="console-nowrap">{formatDate(k.created_at)}</td>
-                <td>
-                  {k.revoked_at ? (
-                    <Badge>Revoked {formatDate(k.revoked_at)}</Badge>
-                  ) : (
-                    <Badge tone="ok">Active</Badge>
-                  )}
-                </td>
-                <td>
-                  {k.revoked_at ? null : confirm === k.id ? (
-                    <span className="actions">
-                      <button
-                        type="button"
-                        className="small danger"
-                        disabled={revoke.isPending}
-                        onClick={() => flight.begin() && revoke.mutate(k.id)}
-                      >
-                        Yes, revoke {k.name}
-                      </button>
-                      <button type="button" className="small" onClick={() => setConfirm(null)}>
-                        Keep it
-                      </button>
-                    </span>
-                  ) : (
-                    <button
-                      type="button"
-                      className="small danger"
-                      aria-label={`Revoke ${k.name}`}
-                      onClick={() => setConfirm(k.id)}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
-      {revoke.isError ? (
-        <div className="notice notice-error" role="alert">
-          <p>Not revoked. {messageOf(revoke.error)}</p>
-        </div>
-      ) : null}
+      <DataTable
+        label="API keys"
+        columns={['Name', 'Scopes', 'Mode', 'Created', 'State', 'Action']}
+      >
+        {keys.map((k) => (
+          <tr key={k.id}>
+            <th scope="row">
+              {k.name}
+              {k.partner_id ? <span className="muted small"> (partner key)</span> : null}
+            </th>
+            <td>{k.scopes.join(', ')}</td>
+            <td>{k.mode === 'test' ? <Badge tone="warn">Test</Badge> : 'Live'}</td>
+            <td className="console-nowrap">{formatDate(k.created_at)}</td>
+            <td>
+              {k.revoked_at ? (
+                <Badge>Revoked {formatDate(k.revoked_at)}</Badge>
+              ) : (
+                <Badge tone="ok">Active</Badge>
+              )}
+            </td>
+            <td>
+              {k.revoked_at ? null : confirm === k.id ? (
+                <span className="actions">
+                  <button
+                    type="button"
+                    className="small danger"
+                    disabled={revoke.isPending}
+                    onClick={() => flight.begin() && revoke.mutate(k.id)}
+                  >
+                    Yes, revoke {k.name}
+                  </button>
+                  <button type="button" className="small" onClick={() => setConfirm(null)}>
+                    Keep it
+                  </button>
+                </span>
+              ) : (
+                <button
+                  type="button"
+                  className="small danger"
+                  aria-label={`Revoke ${k.name}`}
+                  onClick={() => setConfirm(k.id)}
+                >
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+      {revoke.isError ? <Notice tone="error">Not revoked. {messageOf(revoke.error)}</Notice> : null}
       <p className="muted small">
         A revoked key stops working at once. Revoking the key you are using from a script locks that
         script out.

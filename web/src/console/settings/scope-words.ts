@@ -1,4 +1,4 @@
-import type { Scope } from '../models';
+import type { Scope } from '../../api/api-keys';
 
 /** What each scope lets a key do, for the create form. */
 export const scopeWords: Record<Scope, string> = {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Notice } from '../../ui/notice';
 import { PageHeader } from '../../ui/page-header';
 import { useOperator } from '../use-operator';
 import { ApiKeys } from './api-keys';
@@ -11,9 +12,9 @@ export function SettingsPage(): ReactNode {
     return (
       <>
         <PageHeader title="Settings" />
-        <div className="notice notice-info">
-          <p>Settings (people, roles and API keys) are for owners and admins.</p>
-        </div>
+        <Notice tone="info">
+          Settings (people, roles and API keys) are for owners and admins.
+        </Notice>
       </>
     );
   return (

@@ -1,15 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { api, call } from '../../api/client';
 import { messageOf } from '../../api/messages';
+import type { UserAccount } from '../../api/models';
 import { Badge } from '../../ui/badge';
+import { DataTable } from '../../ui/data-table';
+import { Field } from '../../ui/field';
+import { FormCard } from '../../ui/form-card';
 import { formatDateTime } from '../../ui/format';
+import { Notice } from '../../ui/notice';
+import { QueryView } from '../../ui/query-view';
+import { Section } from '../../ui/section';
 import { EmptyState } from '../../ui/states';
-import { TableScroll } from '../../ui/table-scroll';
-import type { UserAccount } from '../models';
 import { roleLabels } from '../nav-items';
-import { QueryView } from '../query-view';
-import { Section } from '../section';
 import { useInFlight } from '../use-in-flight';
 import { useOperator } from '../use-operator';
 
@@ -40,7 +43,6 @@ export function Users() {
 }
 
 function AddUserForm() {
-  const id = useId();
   const queryClient = useQueryClient();
   const flight = useInFlight();
   const [email, setEmail] = useState('');
@@ -59,49 +61,49 @@ function AddUserForm() {
     },
   });
   return (
-    <form
-      className="card"
-      aria-labelledby={`${id}-h`}
-      onSubmit={(e) => {
-        e.preventDefault();
+    <FormCard
+      title="Add a person"
+      onSubmit={() => {
         if (email.trim() && name.trim() && flight.begin()) add.mutate();
       }}
     >
-      <h3 id={`${id}-h`}>Add a person</h3>
       <div className="form-row">
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input
-            id={`${id}-name`}
-            value={name}
-            maxLength={200}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-email`}>Email</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            value={email}
-            maxLength={320}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>Role</label>
-          <select
-            id={`${id}-role`}
-            value={role}
-            onChange={(e) => setRole(e.target.value as OperatorRole)}
-          >
-            {operatorRoles.map((r) => (
-              <option key={r} value={r}>
-                {roleLabels[r]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label="Name">
+          {(control) => (
+            <input
+              {...control}
+              value={name}
+              maxLength={200}
+              onChange={(e) => setName(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Email">
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              value={email}
+              maxLength={320}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Role">
+          {(control) => (
+            <select
+              {...control}
+              value={role}
+              onChange={(e) => setRole(e.target.value as OperatorRole)}
+            >
+              {operatorRoles.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabels[r]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <button
           type="submit"
           className="primary"
@@ -112,20 +114,14 @@ function AddUserForm() {
       </div>
       <div aria-live="polite">
         {add.isSuccess ? (
-          <div className="notice notice-ok">
-            <p>
-              {add.data.name} can now sign in with {add.data.email}: they ask for a sign-in link on
-              the sign-in page.
-            </p>
-          </div>
+          <Notice tone="ok">
+            {add.data.name} can now sign in with {add.data.email}: they ask for a sign-in link on
+            the sign-in page.
+          </Notice>
         ) : null}
-        {add.isError ? (
-          <div className="notice notice-error" role="alert">
-            <p>Not added. {messageOf(add.error)}</p>
-          </div>
-        ) : null}
+        {add.isError ? <Notice tone="error">Not added. {messageOf(add.error)}</Notice> : null}
       </div>
-    </form>
+    </FormCard>
   );
 }
 
@@ -149,74 +145,62 @@ function UserTable({ users, partnerUsers }: { users: UserAccount[]; partnerUsers
   });
   return (
     <>
-      <TableScroll label="People who sign in">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Last sign-in</th>
-              <th scope="col">Access</th>
+      <DataTable
+        label="People who sign in"
+        columns={['Name', 'Email', 'Role', 'Last sign-in', 'Access']}
+      >
+        {users.map((u) => {
+          const self = u.id === me.user?.id;
+          return (
+            <tr key={u.id}>
+              <th scope="row">
+                {u.name}
+                {self ? <span className="muted small"> (you)</span> : null}
+              </th>
+              <td>{u.email}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${u.name}`}
+                  value={u.role}
+                  disabled={self || change.isPending}
+                  onChange={(e) =>
+                    flight.begin() &&
+                    change.mutate({ id: u.id, role: e.target.value as OperatorRole })
+                  }
+                >
+                  {operatorRoles.map((r) => (
+                    <option key={r} value={r}>
+                      {roleLabels[r]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td className="console-nowrap">
+                {u.last_sign_in_at ? formatDateTime(u.last_sign_in_at) : 'Never'}
+              </td>
+              <td>
+                {u.disabled ? <Badge>Disabled</Badge> : null}{' '}
+                {self ? null : (
+                  <button
+                    type="button"
+                    className={u.disabled ? 'small' : 'small danger'}
+                    disabled={change.isPending}
+                    aria-label={u.disabled ? `Enable ${u.name}` : `Disable ${u.name}`}
+                    onClick={() =>
+                      flight.begin() && change.mutate({ id: u.id, disabled: !u.disabled })
+                    }
+                  >
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => {
-              const self = u.id === me.user?.id;
-              return (
-                <tr key={u.id}>
-                  <th scope="row">
-                    {u.name}
-                    {self ? <span className="muted small"> (you)</span> : null}
-                  </th>
-                  <td>{u.email}</td>
-                  <td>
-                    <select
-                      aria-label={`Role of ${u.name}`}
-                      value={u.role}
-                      disabled={self || change.isPending}
-                      onChange={(e) =>
-                        flight.begin() &&
-                        change.mutate({ id: u.id, role: e.target.value as OperatorRole })
-                      }
-                    >
-                      {operatorRoles.map((r) => (
-                        <option key={r} value={r}>
-                          {roleLabels[r]}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="console-nowrap">
-                    {u.last_sign_in_at ? formatDateTime(u.last_sign_in_at) : 'Never'}
-                  </td>
-                  <td>
-                    {u.disabled ? <Badge>Disabled</Badge> : null}{' '}
-                    {self ? null : (
-                      <button
-                        type="button"
-                        className={u.disabled ? 'small' : 'small danger'}
-                        disabled={change.isPending}
-                        aria-label={u.disabled ? `Enable ${u.name}` : `Disable ${u.name}`}
-                        onClick={() =>
-                          flight.begin() && change.mutate({ id: u.id, disabled: !u.disabled })
-                        }
-                      >
-                        {u.disabled ? 'Enable' : 'Disable'}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </TableScroll>
+          );
+        })}
+      </DataTable>
       <div aria-live="polite">
         {change.isError ? (
-          <div className="notice notice-error" role="alert">
-            <p>Not changed. {messageOf(change.error)}</p>
-          </div>
+          <Notice tone="error">Not changed. {messageOf(change.error)}</Notice>
         ) : null}
       </div>
       <p className="muted small">

@@ -1,6 +1,6 @@
 import { type ReactNode, useId } from 'react';
 
-/** A titled part of a page: an h2 and the region it names. */
+/** A titled part of a page: an h2, actions beside it, and the region it names. */
 export function Section({
   title,
   actions,
@@ -13,7 +13,7 @@ export function Section({
   const id = useId();
   return (
     <section className="section" aria-labelledby={id}>
-      <div className="console-section-head">
+      <div className="section-head">
         <h2 id={id}>{title}</h2>
         {actions ? <div className="actions">{actions}</div> : null}
       </div>

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, call } from '../api/client';
-import type { KbPage, KbPageSummary } from './kb-models';
+import { api, call } from './client';
+import type { KbPage, KbPageSummary } from './knowledge-base';
 
 /** The knowledge base pages the signed-in person may read, in reading order. */
 export function useKbPages() {
