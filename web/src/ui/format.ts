@@ -6,6 +6,16 @@
 
 const numberFormat = new Intl.NumberFormat(undefined);
 
+const compactFormat = new Intl.NumberFormat(undefined, {
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+
+/** A chart axis tick: 750000 → "750K", so labels fit their axis. */
+export function formatCompact(n: number): string {
+  return compactFormat.format(n);
+}
+
 /** A count: 12,345. */
 export function formatNumber(n: number): string {
   return numberFormat.format(n);
@@ -26,21 +36,33 @@ function decimalsOf(amount: string): number {
  */
 export function formatMoney(amount: string, currency: string): string {
   if (!decimalPattern.test(amount)) return `${amount} ${currency}`;
-  try {
-    const standard = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-    const digits = Math.max(
-      standard.resolvedOptions().minimumFractionDigits ?? 2,
-      decimalsOf(amount),
-    );
-    return new Intl.NumberFormat(undefined, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(amount as Intl.StringNumericLiteral);
-  } catch {
-    return `${amount} ${currency}`;
+  const format = moneyFormat(currency, decimalsOf(amount));
+  return format ? format.format(amount as Intl.StringNumericLiteral) : `${amount} ${currency}`;
+}
+
+// Building an Intl formatter costs far more than using one: a dashboard formats
+// hundreds of amounts per refresh, so each (currency, digits) is built once.
+const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+
+function moneyFormat(currency: string, decimals: number): Intl.NumberFormat | null {
+  const key = `${currency}|${decimals}`;
+  let format = moneyFormats.get(key);
+  if (format === undefined) {
+    try {
+      const standard = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+      const digits = Math.max(standard.resolvedOptions().minimumFractionDigits ?? 2, decimals);
+      format = new Intl.NumberFormat(undefined, {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
+    } catch {
+      format = null;
+    }
+    moneyFormats.set(key, format);
   }
+  return format;
 }
 
 /** Whether a decimal string is zero ("0", "0.00", "-0.00"). */
@@ -63,27 +85,39 @@ function toDate(value: string | number | Date): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
+/** Formats a date, or "—" for one that is not (Intl would throw). */
+function formatWith(format: Intl.DateTimeFormat, date: Date): string {
+  return Number.isNaN(date.getTime()) ? '—' : format.format(date);
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
 /** A calendar date: "Mar 4, 2026". A bare YYYY-MM-DD is read as that day, not UTC midnight. */
 export function formatDate(value: string | number | Date): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-    return new Date(y, m - 1, d).toLocaleDateString(undefined, { dateStyle: 'medium' });
+    return formatWith(dateFormat, new Date(y, m - 1, d));
   }
-  return toDate(value).toLocaleDateString(undefined, { dateStyle: 'medium' });
+  return formatWith(dateFormat, toDate(value));
 }
 
 /** A moment: "Mar 4, 2026, 14:05". */
 export function formatDateTime(value: string | number | Date): string {
-  return toDate(value).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatWith(dateTimeFormat, toDate(value));
 }
 
 /** A time of day with seconds: "14:05:09" (what "updated at" shows). */
 export function formatTime(value: string | number | Date): string {
-  return toDate(value).toLocaleTimeString(undefined, {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  return formatWith(timeFormat, toDate(value));
 }
 
 /** A snake_case code in words: "payout_failed" → "Payout failed". */

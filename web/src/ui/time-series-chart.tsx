@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDate, formatNumber } from './format';
+import { formatCompact, formatDate, formatNumber } from './format';
 
 export interface ChartSeries {
   /** The row field that holds this series' number. */
@@ -88,7 +88,12 @@ export function TimeSeriesChart({
               tick={{ fontSize: 12 }}
               minTickGap={16}
             />
-            <YAxis tick={{ fontSize: 12 }} width={48} allowDecimals={false} />
+            <YAxis
+              tick={{ fontSize: 12 }}
+              width={48}
+              allowDecimals={false}
+              tickFormatter={formatCompact}
+            />
             <Tooltip
               labelFormatter={(d) => formatDate(String(d))}
               formatter={(v, name) => {
