@@ -9,6 +9,7 @@ import { PageHeader } from '../ui/page-header';
 import { QueryFallback } from '../ui/query-view';
 import { Section } from '../ui/section';
 import { EmptyState } from '../ui/states';
+import { ProposeCampaignForm } from './propose-campaign-form';
 
 const kindWords: Record<string, string> = {
   campaign: 'Campaign',
@@ -187,6 +188,7 @@ export function CampaignsPage() {
       </Section>
       <Section title="Your campaigns">
         <Campaigns />
+        <ProposeCampaignForm />
       </Section>
       <Section title="Market development funds">
         <MdfRequests />

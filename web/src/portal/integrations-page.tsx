@@ -15,6 +15,8 @@ import { PageHeader } from '../ui/page-header';
 import { QueryFallback, QueryView } from '../ui/query-view';
 import { Section } from '../ui/section';
 import { EmptyState } from '../ui/states';
+import { EvidenceForm } from './evidence-form';
+import { SandboxKeys } from './sandbox-keys';
 import { usePartnerId } from './use-partner-id';
 import { programNames, usePartnerPrograms } from './use-programs';
 
@@ -129,6 +131,7 @@ function Progress({ detail }: { detail: IntegrationDetail }) {
       {detail.pending_submissions > 0 ? (
         <Notice tone="info">{detail.pending_submissions} submission(s) waiting for review.</Notice>
       ) : null}
+      <EvidenceForm detail={detail} />
       {cert ? (
         <>
           <h3>Certification</h3>
@@ -268,6 +271,9 @@ export function IntegrationsPage() {
       </QueryView>
       <Section title="Support credits">
         <Credits partnerId={partnerId} names={names} />
+      </Section>
+      <Section title="Sandbox keys">
+        <SandboxKeys partnerId={partnerId} />
       </Section>
     </>
   );
