@@ -132,4 +132,47 @@ describe.skipIf(!browserAvailable)('partner portal actions in chromium', () => {
     expect(c?.status).toBe('proposed');
     expect(c?.targets).toEqual({ leads: 300 });
   });
+
+  it('requests funds for a live campaign and, once approved, claims them with proof', async () => {
+    const campaigns = (await w.api('GET', '/v1/campaigns?status=live')).json.data as {
+      id: string;
+      name: string;
+      partners: { partner_id: string }[];
+    }[];
+    const live = campaigns[0];
+    if (!live) throw new Error('the demo should have a live campaign');
+    const member = partners.find((p) => p.id === live.partners[0]?.partner_id);
+    if (!member?.email) throw new Error('the live campaign should have a partner with an email');
+    const { page } = await w.newPage();
+    await w.signIn(page, member.email);
+    await page.goto('/portal/campaigns');
+    const ask = page.getByRole('form', { name: 'Request funds' });
+    await ask.waitFor();
+    await ask.getByLabel('Campaign').selectOption({ label: live.name });
+    await ask.getByLabel('Amount').fill('120.00');
+    await ask.getByLabel('What the funds pay for').fill('Sponsored posts for the gift guide');
+    await ask.getByRole('button', { name: 'Request funds' }).click();
+    await ask.getByText('Requested.').waitFor();
+    const requests = (
+      await w.api('GET', `/v1/mdf/requests?partner_id=${member.id}&status=requested`)
+    ).json.data as { id: string; requested: string; description: string }[];
+    const mine = requests.find((r) => r.description === 'Sponsored posts for the gift guide');
+    expect(mine?.requested).toBe('120.00');
+
+    // The program team approves (through the API here); the portal then offers the claim.
+    const approved = await w.api('POST', `/v1/mdf/requests/${mine?.id}/approve`, {});
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    await page.reload();
+    const claim = page.getByRole('form', { name: /^Claim funds: Sponsored posts/ });
+    await claim.waitFor();
+    await claim.getByLabel('Links to what ran').fill('https://social.example/posts/gift-guide');
+    await claim.getByLabel('Invoices').fill('INV-2026-118');
+    await claim.getByRole('button', { name: 'Claim funds' }).click();
+    await expect
+      .poll(async () => (await w.api('GET', `/v1/mdf/requests/${mine?.id}`)).json.status, {
+        timeout: 10_000,
+      })
+      .toBe('claimed');
+    await w.shot(page, 'portal-funds-claimed');
+  });
 });

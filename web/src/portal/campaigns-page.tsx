@@ -9,6 +9,7 @@ import { PageHeader } from '../ui/page-header';
 import { QueryFallback } from '../ui/query-view';
 import { Section } from '../ui/section';
 import { EmptyState } from '../ui/states';
+import { ClaimFundsForm, RequestFundsForm } from './mdf-forms';
 import { ProposeCampaignForm } from './propose-campaign-form';
 
 const kindWords: Record<string, string> = {
@@ -175,6 +176,28 @@ function MdfRequests() {
   );
 }
 
+/** Asking for funds for a campaign, and claiming the ones approved with proof. */
+function FundForms() {
+  const campaigns = useQuery({
+    queryKey: ['portal', 'campaigns'],
+    queryFn: () => call<{ data: Campaign[] }>(api.GET('/v1/campaigns')).then((r) => r.data),
+  });
+  const requests = useQuery({
+    queryKey: ['portal', 'mdf-requests'],
+    queryFn: () => call<{ data: MdfRequest[] }>(api.GET('/v1/mdf/requests')).then((r) => r.data),
+  });
+  return (
+    <>
+      {(requests.data ?? [])
+        .filter((r) => r.status === 'approved')
+        .map((r) => (
+          <ClaimFundsForm key={r.id} request={r} />
+        ))}
+      {campaigns.isSuccess ? <RequestFundsForm campaigns={campaigns.data} /> : null}
+    </>
+  );
+}
+
 /** /portal/campaigns: the shared calendar, the partner's campaigns and its fund requests. */
 export function CampaignsPage() {
   return (
@@ -192,6 +215,7 @@ export function CampaignsPage() {
       </Section>
       <Section title="Market development funds">
         <MdfRequests />
+        <FundForms />
       </Section>
     </>
   );
