@@ -174,5 +174,12 @@ describe.skipIf(!browserAvailable)('partner portal actions in chromium', () => {
       })
       .toBe('claimed');
     await w.shot(page, 'portal-funds-claimed');
+
+    // The campaign's results in words: the lift against its holdout, or why there is none yet.
+    await page.getByText(`Results of ${live.name}`).click();
+    const results = page.locator('.campaign-results').first();
+    await results.waitFor();
+    await expect.poll(() => results.innerText()).toMatch(/lift|Your part|holdout|held out/i);
+    await w.shot(page, 'portal-campaign-results');
   });
 });

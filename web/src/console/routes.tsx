@@ -1,5 +1,7 @@
 import { type AnyRoute, createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { ConsoleLayout } from './console-layout';
+import { validateEventsSearch } from './events/events-search';
+import { validateLedgerSearch } from './ledger/ledger-search';
 import { validateOverviewSearch } from './overview/overview-search';
 import { validatePartnersSearch } from './partners/partners-search';
 import './console.css';
@@ -70,11 +72,13 @@ export function consoleRoute(root: AnyRoute) {
     getParentRoute: () => layout,
     path: 'ledger',
     component: lazyRouteComponent(() => import('./ledger/ledger-page'), 'LedgerPage'),
+    validateSearch: validateLedgerSearch,
   });
   const events = createRoute({
     getParentRoute: () => layout,
     path: 'events',
     component: lazyRouteComponent(() => import('./events/events-page'), 'EventsPage'),
+    validateSearch: validateEventsSearch,
   });
   const integrations = createRoute({
     getParentRoute: () => layout,

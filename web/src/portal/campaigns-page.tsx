@@ -9,6 +9,7 @@ import { PageHeader } from '../ui/page-header';
 import { QueryFallback } from '../ui/query-view';
 import { Section } from '../ui/section';
 import { EmptyState } from '../ui/states';
+import { CampaignResults } from './campaign-results';
 import { ClaimFundsForm, RequestFundsForm } from './mdf-forms';
 import { ProposeCampaignForm } from './propose-campaign-form';
 
@@ -176,6 +177,16 @@ function MdfRequests() {
   );
 }
 
+function ResultsOfMine() {
+  const campaigns = useQuery({
+    queryKey: ['portal', 'campaigns'],
+    queryFn: () => call<{ data: Campaign[] }>(api.GET('/v1/campaigns')).then((r) => r.data),
+  });
+  if (!campaigns.isSuccess)
+    return <QueryFallback query={campaigns} loading="Loading your campaigns…" />;
+  return <CampaignResults campaigns={campaigns.data} />;
+}
+
 /** Asking for funds for a campaign, and claiming the ones approved with proof. */
 function FundForms() {
   const campaigns = useQuery({
@@ -212,6 +223,9 @@ export function CampaignsPage() {
       <Section title="Your campaigns">
         <Campaigns />
         <ProposeCampaignForm />
+      </Section>
+      <Section title="Results">
+        <ResultsOfMine />
       </Section>
       <Section title="Market development funds">
         <MdfRequests />

@@ -13,6 +13,7 @@ import { useOperator } from '../use-operator';
 import { PartnerAccruals } from './partner-accruals';
 import { PartnerBalances } from './partner-balances';
 import { PartnerCustomers } from './partner-customers';
+import { PartnerHistory } from './partner-history';
 import { PartnerPayouts } from './partner-payouts';
 import { statusLabels, statusTones } from './partner-status';
 import { PartnerTiers } from './partner-tiers';
@@ -78,12 +79,10 @@ function PartnerBody({ partner }: { partner: Partner }) {
             </div>
           ) : null}
         </div>
-        <p className="muted small">
-          Earlier status changes are kept in the audit log; this page shows the latest.
-        </p>
       </Section>
       <PartnerBalances partnerId={partner.id} />
       <PartnerTiers partnerId={partner.id} />
+      <PartnerHistory partnerId={partner.id} />
       <PartnerTracking partnerId={partner.id} />
       <PartnerCustomers partnerId={partner.id} />
       <PartnerAccruals partnerId={partner.id} />

@@ -70,9 +70,7 @@ export function PartnerTiers({ partnerId }: { partnerId: string }) {
           </div>
         )}
       </QueryView>
-      <p className="muted small">
-        The API shows the current tier; earlier tiers are not listed here yet.
-      </p>
+      <p className="muted small">Earlier tiers are listed under History below.</p>
     </Section>
   );
 }
