@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { signInThroughOutbox } from '../test/support/browser-app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -109,26 +110,8 @@ interface Marks {
   requests: RequestTiming[];
 }
 
-/** Signs in through the sign-in form and the link mailed to /outbox (as test/support/browser-app.ts). */
-export async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel(/email/i).first().fill(email);
-  await page
-    .getByRole('button', { name: /send|email me|sign-in link|magic link/i })
-    .first()
-    .click();
-  await page
-    .getByText(/check your (email|inbox)/i)
-    .first()
-    .waitFor();
-  const outbox = await (await fetch(`${base}/outbox`)).text();
-  const article = outbox.split('<article>').find((a) => a.includes(`<strong>${email}</strong>`));
-  const link = article?.match(/href="([^"]+\/sign-in\/verify\?[^"]+)"/)?.[1];
-  if (!link) throw new Error(`no sign-in link for ${email} on /outbox`);
-  const target = new URL(link.replaceAll('&#38;', '&').replaceAll('&amp;', '&'));
-  await page.goto(`${base}${target.pathname}${target.search}`);
-  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: 30_000 });
-}
+/** Signs in through the sign-in form and the link mailed to /outbox. */
+export const signIn = signInThroughOutbox;
 
 /**
  * Signs `email` in, then loads `path` `loads` times: the first in a fresh context holding

@@ -123,28 +123,7 @@ export async function browserApp(): Promise<BrowserApp> {
       contexts.push(context);
       return { context, page: await context.newPage() };
     },
-    async signIn(page, email) {
-      await page.goto('/sign-in');
-      await page.getByLabel(/email/i).first().fill(email);
-      await page
-        .getByRole('button', { name: /send|email me|sign-in link|magic link/i })
-        .first()
-        .click();
-      await page
-        .getByText(/check your (email|inbox)/i)
-        .first()
-        .waitFor();
-      // The mail, as the person would open it: the newest link to them on /outbox.
-      const outbox = await (await fetch(`${url}/outbox`)).text();
-      const article = outbox
-        .split('<article>')
-        .find((a) => a.includes(`<strong>${email}</strong>`));
-      const link = article?.match(/href="([^"]+\/sign-in\/verify\?[^"]+)"/)?.[1];
-      if (!link) throw new Error(`no sign-in link for ${email} on /outbox`);
-      const target = new URL(link.replaceAll('&#38;', '&').replaceAll('&amp;', '&'));
-      await page.goto(target.pathname + target.search);
-      await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: 15_000 });
-    },
+    signIn: (page, email) => signInThroughOutbox(page, url, email),
     async shot(page, name) {
       await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
     },
@@ -156,4 +135,28 @@ export async function browserApp(): Promise<BrowserApp> {
       await t.close();
     },
   };
+}
+
+/**
+ * Signs `email` in as a person would: the sign-in form, then the link mailed
+ * to the local /outbox page (its path and query, on `base`).
+ */
+export async function signInThroughOutbox(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel(/email/i).first().fill(email);
+  await page
+    .getByRole('button', { name: /send|email me|sign-in link|magic link/i })
+    .first()
+    .click();
+  await page
+    .getByText(/check your (email|inbox)/i)
+    .first()
+    .waitFor();
+  const outbox = await (await fetch(`${base}/outbox`)).text();
+  const article = outbox.split('<article>').find((a) => a.includes(`<strong>${email}</strong>`));
+  const link = article?.match(/href="([^"]+\/sign-in\/verify\?[^"]+)"/)?.[1];
+  if (!link) throw new Error(`no sign-in link for ${email} on /outbox`);
+  const target = new URL(link.replaceAll('&#38;', '&').replaceAll('&amp;', '&'));
+  await page.goto(`${base}${target.pathname}${target.search}`);
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: 30_000 });
 }
