@@ -120,6 +120,23 @@ describe.skipIf(!browserAvailable)('the operator console in chromium', () => {
     const audit = (await w.api('GET', `/v1/payout-runs/${run.id}`)).json;
     expect(audit.approved_by).not.toBe(audit.created_by);
   });
+
+  it("shows a campaign's report: lift against the holdout, cost, and every partner's figures", async () => {
+    const reported = (await w.api('GET', '/v1/campaigns?status=reported')).json.data as {
+      name: string;
+    }[];
+    const spring = reported[0];
+    if (!spring) throw new Error('the demo should have a reported campaign');
+    const { page } = await w.newPage();
+    await w.signIn(page, 'manager@tandem.local');
+    await page.goto('/console/campaigns');
+    await page.getByText(`Report of ${spring.name}`, { exact: true }).click();
+    const panel = page.locator('.campaign-results').first();
+    await expect.poll(() => panel.innerText()).toMatch(/lift of [+-]\d/);
+    await expect.poll(() => panel.locator('tbody tr').count()).toBeGreaterThan(0);
+    await panel.getByRole('button', { name: 'Publish report' }).waitFor();
+    await w.shot(page, 'console-campaign-report');
+  });
 });
 
 /** The option text of a program in the run form's select (its name, maybe with the key). */

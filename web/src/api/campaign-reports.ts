@@ -27,10 +27,20 @@ export interface CampaignReport {
     incremental_activations: number;
   } | null;
   notes: Record<string, string>;
-  partner?: CampaignTally & {
-    role: 'lead' | 'member';
-    held_out_customers: number;
-    incremental_activations: number | null;
-    bonuses_posted: string;
-  };
+  cost: { campaign: string; mdf_reimbursed: string; total: string };
+  cost_per_activation: string | null;
+  cost_per_incremental_activation: string | null;
+  bonuses_posted: string;
+  /** The operator's report: every partner's own figures. */
+  partners?: PartnerFigures[];
+  /** A partner's report: its own figures. */
+  partner?: PartnerFigures;
+}
+
+export interface PartnerFigures extends CampaignTally {
+  partner_id: string;
+  role: 'lead' | 'member';
+  held_out_customers: number;
+  incremental_activations: number | null;
+  bonuses_posted: string;
 }

@@ -15,6 +15,7 @@ import { useOperator } from '../use-operator';
 import { usePartnerNames } from '../use-partner-names';
 import { useProgramName } from '../use-programs';
 import { CampaignActions } from './campaign-actions';
+import { CampaignReportPanel } from './campaign-report';
 import { MdfRequests } from './mdf-requests';
 
 const campaignTones: Record<string, Tone> = {
@@ -37,6 +38,7 @@ export function CampaignsPage(): ReactNode {
       />
       <MdfRequests />
       <Campaigns />
+      <Reports />
       <Pools />
       <Calendar />
     </>
@@ -101,6 +103,35 @@ function Campaigns() {
             ))}
           </DataTable>
         )}
+      </QueryView>
+    </Section>
+  );
+}
+
+/** Each campaign that has run, with its report in a disclosure. */
+function Reports() {
+  const campaigns = useQuery({
+    queryKey: ['campaigns'],
+    queryFn: () => call<{ data: Campaign[] }>(api.GET('/v1/campaigns')).then((r) => r.data),
+  });
+  return (
+    <Section title="Campaign reports">
+      <QueryView
+        query={campaigns}
+        loading="Loading campaigns…"
+        empty={<EmptyState title="No campaigns yet" />}
+      >
+        {(list) => {
+          const ran = list.filter((c) => ['live', 'completed', 'reported'].includes(c.status));
+          if (ran.length === 0)
+            return <p className="muted">Reports appear here once a campaign goes live.</p>;
+          return ran.map((c) => (
+            <details key={c.id} className="card">
+              <summary>Report of {c.name}</summary>
+              <CampaignReportPanel campaign={c} />
+            </details>
+          ));
+        }}
       </QueryView>
     </Section>
   );
