@@ -35,15 +35,26 @@ export const accounts = {
 export const partnerAccountKinds = ['pending', 'available', 'processing', 'paid'] as const;
 export type PartnerAccountKind = (typeof partnerAccountKinds)[number];
 
-/** Splits `program:P:partner:A:kind` into its parts; undefined for other accounts. */
+/**
+ * Splits any partner account, `program:P:partner:A:kind`, into its parts
+ * (the money kinds and `credits`); undefined for other accounts.
+ */
+export function partnerAccountParts(
+  account: string,
+): { programId: string; partnerId: string; kind: string } | undefined {
+  const m = /^program:([^:]+):partner:([^:]+):([a-z]+)$/.exec(account);
+  return m
+    ? { programId: m[1] as string, partnerId: m[2] as string, kind: m[3] as string }
+    : undefined;
+}
+
+/** A partner's money account (pending, available, processing, paid); undefined for others. */
 export function parsePartnerAccount(
   account: string,
 ): { programId: string; partnerId: string; kind: PartnerAccountKind } | undefined {
-  const m = /^program:([^:]+):partner:([^:]+):([a-z]+)$/.exec(account);
-  if (!m) return undefined;
-  const kind = m[3] as PartnerAccountKind;
-  if (!partnerAccountKinds.includes(kind)) return undefined;
-  return { programId: m[1] as string, partnerId: m[2] as string, kind };
+  const a = partnerAccountParts(account);
+  if (!a || !partnerAccountKinds.includes(a.kind as PartnerAccountKind)) return undefined;
+  return a as { programId: string; partnerId: string; kind: PartnerAccountKind };
 }
 
 /** One side of a ledger transaction: a signed amount on one account. */

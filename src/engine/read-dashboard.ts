@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { isCreditAsset } from '../core/currency.js';
 import { formatBasisPoints } from '../core/factor.js';
+import { parsePartnerAccount } from '../core/ledger.js';
 import { divideHalfEven } from '../core/rounding.js';
 import { DAY_MS, toIso } from '../core/time.js';
 import { toBigInt, toNumber } from '../store/values.js';
@@ -102,16 +104,11 @@ export async function readOverview(deps: Deps, q: { from: number; to: number }):
       .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
       .groupBy('status')
       .execute(),
-    sql<{ currency: string; kind: string; balance: unknown }>`
-      SELECT currency,
-        CASE WHEN account LIKE '%:pending' THEN 'pending' WHEN account LIKE '%:available' AND balance < 0 THEN 'negative'
-             WHEN account LIKE '%:available' THEN 'available' WHEN account LIKE '%:processing' THEN 'processing'
-             WHEN account LIKE '%:paid' THEN 'paid' ELSE 'other' END AS kind,
-        SUM(balance) AS balance
-      FROM account_balances WHERE LENGTH(currency) = 3
-      GROUP BY currency, CASE WHEN account LIKE '%:pending' THEN 'pending' WHEN account LIKE '%:available' AND balance < 0 THEN 'negative'
-             WHEN account LIKE '%:available' THEN 'available' WHEN account LIKE '%:processing' THEN 'processing'
-             WHEN account LIKE '%:paid' THEN 'paid' ELSE 'other' END`.execute(deps.store.db),
+    // One row per partner account: few next to events, classified here.
+    deps.store.db
+      .selectFrom('account_balances')
+      .select(['account', 'currency', 'balance'])
+      .execute(),
   ]);
   const liabilities = {
     pending: new Map(),
@@ -120,11 +117,15 @@ export async function readOverview(deps: Deps, q: { from: number; to: number }):
     negative: new Map(),
     paid: new Map(),
   } as Record<keyof Overview['liabilities'], Map<string, bigint>>;
-  for (const r of balances.rows) {
-    const m = liabilities[r.kind as keyof Overview['liabilities']];
-    if (!m) continue;
+  for (const r of balances) {
+    const a = parsePartnerAccount(r.account);
+    if (!a || isCreditAsset(r.currency)) continue;
     const v = toBigInt(r.balance);
-    m.set(r.currency, (m.get(r.currency) ?? 0n) + (r.kind === 'negative' ? -v : v));
+    // A debt (available below zero) is owed back, not owed.
+    const [kind, amount] =
+      a.kind === 'available' && v < 0n ? (['negative', -v] as const) : [a.kind, v];
+    const m = liabilities[kind];
+    m.set(r.currency, (m.get(r.currency) ?? 0n) + amount);
   }
   const costShare: Record<string, string> = {};
   for (const [currency, revenue] of summed.minor.revenue) {

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { Currency } from '../core/currency.js';
 import { TandemError } from '../core/errors.js';
-import { parsePartnerAccount } from '../core/ledger.js';
+import { partnerAccountParts } from '../core/ledger.js';
 import { formatAmount } from '../core/money.js';
 import { toIso } from '../core/time.js';
 import { toBigInt, toNumber } from '../store/values.js';
@@ -21,27 +22,27 @@ export async function listLedgerAccounts(
   deps: Deps,
   q: { partnerId?: string | undefined; programId?: string | undefined },
 ) {
+  // Ids are matched literally: `_` (in every typeid) and `%` are LIKE wildcards.
+  const literal = (id: string) => id.replace(/[\\%_]/g, '\\$&');
+  const like = (pattern: string) => sql<boolean>`account LIKE ${pattern} ESCAPE '\\'`;
   let query = deps.store.db
     .selectFrom('account_balances')
     .select(['account', 'currency', 'balance'])
     .orderBy('account')
     .orderBy('currency')
     .limit(5000);
-  if (q.programId) query = query.where('account', 'like', `program:${q.programId}:partner:%`);
-  if (q.partnerId) query = query.where('account', 'like', `program:%:partner:${q.partnerId}:%`);
+  if (q.programId) query = query.where(like(`program:${literal(q.programId)}:partner:%`));
+  if (q.partnerId) query = query.where(like(`program:%:partner:${literal(q.partnerId)}:%`));
   const rows = await query.execute();
   return rows.flatMap((r) => {
-    const a = parsePartnerAccount(r.account);
-    // Credits accounts are kept too; their kind is the last segment.
-    const kind = a?.kind ?? r.account.split(':').pop() ?? '';
-    const partnerId = a?.partnerId ?? r.account.split(':')[3] ?? '';
-    const programId = a?.programId ?? r.account.split(':')[1] ?? '';
+    const a = partnerAccountParts(r.account);
+    if (!a) return [];
     return [
       {
         account: r.account,
-        program_id: programId,
-        partner_id: partnerId,
-        kind,
+        program_id: a.programId,
+        partner_id: a.partnerId,
+        kind: a.kind,
         ...money(r.balance, r.currency),
       },
     ];

@@ -1,4 +1,5 @@
 import { isCreditAsset } from '../core/currency.js';
+import { partnerAccountParts } from '../core/ledger.js';
 import { DAY_MS } from '../core/time.js';
 import type { LedgerEntriesTable } from '../store/schema.js';
 import { toBigInt, toNumber } from '../store/values.js';
@@ -80,28 +81,34 @@ export function earningDeltas(
     }));
 }
 
-export async function addDailyStats(tx: Tx, deltas: readonly StatDelta[]): Promise<void> {
-  const merged = new Map<
-    string,
-    { day: number; partner_id: string; metric: string; currency: string; value: bigint }
-  >();
-  for (const d of deltas) {
-    const day = Math.floor(d.at / DAY_MS);
-    const key = `${String(day).padStart(8, '0')}|${d.partnerId}|${d.metric}|${d.currency}`;
-    const row = merged.get(key) ?? {
-      day,
-      partner_id: d.partnerId,
-      metric: d.metric,
-      currency: d.currency,
-      value: 0n,
-    };
-    row.value += d.value;
-    merged.set(key, row);
+/**
+ * Sums amounts per key and returns the rows in key order: the order every
+ * upsert here takes, so two transactions touching the same rows queue.
+ */
+function sumInKeyOrder<R>(items: Iterable<readonly [key: string, row: R, amount: bigint]>) {
+  const merged = new Map<string, { row: R; total: bigint }>();
+  for (const [key, row, amount] of items) {
+    const m = merged.get(key) ?? { row, total: 0n };
+    m.total += amount;
+    merged.set(key, m);
   }
-  const rows = [...merged.entries()]
-    .filter(([, r]) => r.value !== 0n)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, r]) => r);
+  return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
+}
+
+export async function addDailyStats(tx: Tx, deltas: readonly StatDelta[]): Promise<void> {
+  const rows = sumInKeyOrder(
+    deltas.map((d) => {
+      const day = Math.floor(d.at / DAY_MS);
+      const key = `${String(day).padStart(8, '0')}|${d.partnerId}|${d.metric}|${d.currency}`;
+      return [
+        key,
+        { day, partner_id: d.partnerId, metric: d.metric, currency: d.currency },
+        d.value,
+      ] as const;
+    }),
+  )
+    .filter((m) => m.total !== 0n)
+    .map((m) => ({ ...m.row, value: m.total }));
   for (const part of chunks(rows, 400))
     await tx
       .insertInto('daily_stats')
@@ -114,9 +121,6 @@ export async function addDailyStats(tx: Tx, deltas: readonly StatDelta[]): Promi
       .execute();
 }
 
-/** A partner's accounts, credits included (as migration 0009's `LIKE 'program:%:partner:%'`). */
-const PARTNER_ACCOUNT = /^program:[^:]+:partner:/;
-
 /** Inserts ledger entries, the one way entries are written, and adds them to partner account balances. */
 export async function insertEntries(
   tx: Tx,
@@ -124,17 +128,19 @@ export async function insertEntries(
 ): Promise<void> {
   for (const part of chunks([...entries], 500))
     await tx.insertInto('ledger_entries').values(part).execute();
-  const merged = new Map<string, { account: string; currency: string; balance: bigint }>();
-  for (const e of entries) {
-    if (!PARTNER_ACCOUNT.test(e.account)) continue;
-    const key = `${e.account}|${e.currency}`;
-    const row = merged.get(key) ?? { account: e.account, currency: e.currency, balance: 0n };
-    row.balance += toBigInt(e.amount);
-    merged.set(key, row);
-  }
-  const rows = [...merged.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, r]) => r);
+  const rows = sumInKeyOrder(
+    entries
+      // A partner's accounts, credits included (what migration 0009 filled).
+      .filter((e) => partnerAccountParts(e.account) !== undefined)
+      .map(
+        (e) =>
+          [
+            `${e.account}|${e.currency}`,
+            { account: e.account, currency: e.currency },
+            toBigInt(e.amount),
+          ] as const,
+      ),
+  ).map((m) => ({ ...m.row, balance: m.total }));
   for (const part of chunks(rows, 400))
     await tx
       .insertInto('account_balances')

@@ -91,6 +91,14 @@ describe(`the console's explorers (${backend})`, () => {
       amount_minor: string;
     }[];
     expect(accounts.length).toBeGreaterThan(0);
+    expect(accounts.every((a) => a.account.includes(`:partner:${nw.id}:`))).toBe(true);
+    // Ids are matched literally, never as LIKE patterns.
+    expect((await admin('GET', '/v1/ledger/accounts?partner_id=%25')).json().data).toEqual([]);
+    // `pr_…` would match `prt_…` if `_` were a wildcard.
+    const underscore = nw.id.replace(/^prt/, 'pr_');
+    expect(
+      (await admin('GET', `/v1/ledger/accounts?partner_id=${underscore}`)).json().data,
+    ).toEqual([]);
     const pending = accounts.filter((a) => a.kind === 'pending' && a.currency === 'USD');
     const balances = (await admin('GET', `/v1/partners/${nw.id}/balances`)).json().balances as {
       currency: string;
