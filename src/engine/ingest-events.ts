@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type ErrorCode, type Issue, TandemError } from '../core/errors.js';
 import { canonicalEvent, type IncomingEvent, parseEventInput } from '../core/event-input.js';
+import type { Dialect } from '../store/database.js';
 import { eventToRow } from '../store/event-rows.js';
 import { resolveCampaignTouches } from './campaign-touches.js';
 import type { Deps } from './deps.js';
@@ -118,6 +119,7 @@ export async function ingestEvents(
           const known = await findStored(
             tx,
             milestones.map((i) => i.event),
+            deps.store.dialect,
           );
           return new Set(
             milestones
@@ -136,21 +138,13 @@ export async function ingestEvents(
       }
       // Insert first: the unique (source, id) index decides what is new. Only
       // the keys it refused are looked up, to tell duplicates from conflicts.
-      const inserted = new Set<string>();
-      for (const part of chunks(items, 200)) {
-        const rows = await tx
-          .insertInto('events')
-          .values(part.map((i) => eventToRow(i.event, i.id, now, i.hash)))
-          .onConflict((oc) => oc.columns(['source', 'external_id']).doNothing())
-          .returning('id')
-          .execute();
-        for (const r of rows) inserted.add(r.id);
-      }
+      const inserted = await insertNew(tx, deps.store.dialect, items, now);
       const refused = items.filter((i) => !inserted.has(i.id));
       const existing = refused.length
         ? await findStored(
             tx,
             refused.map((i) => i.event),
+            deps.store.dialect,
           )
         : new Map<string, { id: string; hash: string }>();
       for (const i of items) {
@@ -213,6 +207,56 @@ export async function ingestEvents(
 }
 
 /**
+ * Stores the events whose idempotency key is new and returns their ids. On
+ * SQLite the key is a unique index of `events`; on PostgreSQL `events` is
+ * partitioned (migration 0012) and the key lives in `event_keys`, inserted
+ * first: a concurrent ingestion of the same key waits for this transaction
+ * and then sees the key taken, exactly as with a unique index on `events`.
+ */
+async function insertNew(
+  tx: Tx,
+  dialect: Dialect,
+  items: readonly { id: string; hash: string; event: IncomingEvent & { campaignId?: string } }[],
+  now: number,
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (const part of chunks(items, 200)) {
+    if (dialect === 'postgres') {
+      const keys = await tx
+        .insertInto('event_keys')
+        .values(
+          part.map((i) => ({
+            source: i.event.source,
+            external_id: i.event.externalId,
+            event_id: i.id,
+            content_hash: i.hash,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['source', 'external_id']).doNothing())
+        .returning('event_id')
+        .execute();
+      const taken = new Set(keys.map((k) => k.event_id));
+      const rows = part.filter((i) => taken.has(i.id));
+      if (rows.length)
+        await tx
+          .insertInto('events')
+          .values(rows.map((i) => eventToRow(i.event, i.id, now, i.hash)))
+          .execute();
+      for (const id of taken) inserted.add(id);
+      continue;
+    }
+    const rows = await tx
+      .insertInto('events')
+      .values(part.map((i) => eventToRow(i.event, i.id, now, i.hash)))
+      .onConflict((oc) => oc.columns(['source', 'external_id']).doNothing())
+      .returning('id')
+      .execute();
+    for (const r of rows) inserted.add(r.id);
+  }
+  return inserted;
+}
+
+/**
  * Events already stored under these keys, by `source␟id`. Queried per source
  * so the lookup uses the unique (source, external_id) index: a scan here would
  * make every batch slower than the last.
@@ -220,6 +264,7 @@ export async function ingestEvents(
 async function findStored(
   tx: Tx,
   events: readonly { source: string; externalId: string }[],
+  dialect: Dialect,
 ): Promise<Map<string, { id: string; hash: string }>> {
   const bySource = new Map<string, string[]>();
   for (const e of events) {
@@ -230,12 +275,20 @@ async function findStored(
   const found = new Map<string, { id: string; hash: string }>();
   for (const [source, ids] of bySource) {
     for (const part of chunks(ids, 500)) {
-      const rows = await tx
-        .selectFrom('events')
-        .select(['id', 'source', 'external_id', 'content_hash'])
-        .where('source', '=', source)
-        .where('external_id', 'in', part)
-        .execute();
+      const rows =
+        dialect === 'postgres'
+          ? await tx
+              .selectFrom('event_keys')
+              .select(['event_id as id', 'source', 'external_id', 'content_hash'])
+              .where('source', '=', source)
+              .where('external_id', 'in', part)
+              .execute()
+          : await tx
+              .selectFrom('events')
+              .select(['id', 'source', 'external_id', 'content_hash'])
+              .where('source', '=', source)
+              .where('external_id', 'in', part)
+              .execute();
       for (const r of rows)
         found.set(keyOf(r.source, r.external_id), { id: r.id, hash: r.content_hash });
     }

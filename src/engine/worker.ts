@@ -4,6 +4,7 @@ import { claimScheduledRun } from './claim-scheduled-run.js';
 import { createDuePayoutRuns } from './create-due-payout-runs.js';
 import type { Deps } from './deps.js';
 import { deriveDirtyUnits, deriveIsolating } from './derive-dirty-units.js';
+import { ensurePartitions } from './ensure-partitions.js';
 import { evaluateTiers } from './evaluate-tiers.js';
 import { expireMdfApprovals } from './expire-mdf-approvals.js';
 import { releaseHolds } from './release-holds.js';
@@ -20,7 +21,8 @@ export interface Worker {
 /**
  * The background loop: drains dirty derivation units, releases due holds,
  * runs scheduled jobs that are due (closing bonus periods, tier evaluation,
- * resuming interrupted payout steps and creating scheduled payout runs),
+ * resuming interrupted payout steps and creating scheduled payout runs,
+ * creating PostgreSQL partitions ahead),
  * then sleeps until poked or `intervalMs` passes. Errors are logged and
  * retried; they never stop the loop. The sandbox's worker runs with
  * `payouts: false` (test money never reaches a payout) and `tiers: false`
@@ -83,6 +85,9 @@ export function startWorker(
           const runs = await createDuePayoutRuns(deps);
           if (runs.length) deps.log.info({ runs }, 'scheduled payout runs created');
         }
+        // Months ahead are created days before they start; a few hours between runs is plenty.
+        if (!stopped && (await due('ensure_partitions', 6 * 3_600_000)))
+          await ensurePartitions(deps);
         if (!stopped && opts.tiers !== false && (await due('evaluate_tiers', tierInterval))) {
           const r = await evaluateTiers(deps);
           if (r.changes.length) deps.log.info({ changes: r.changes.length }, 'tier changes');

@@ -59,11 +59,21 @@ describe(`upgrading a database with data (${backend})`, () => {
       { id: 'evt_old', type: 'payment', customer_id: 'cus_1', integration_id: null },
     ]);
     expect(BigInt(rows[0]?.revenue as bigint)).toBe(500n);
-    // The unique key survived the rebuild.
+    // The unique key survived the rebuild: on SQLite in `events`, on PostgreSQL in
+    // `event_keys` (events is partitioned since 0012).
     await expect(
-      sql`INSERT INTO events (id, source, external_id, type, occurred_at, received_at, customer_id, body, content_hash)
-        VALUES ('evt_dup', 'api', 'p-1', 'signup', 1, 2, 'c', '{}', 'h')`.execute(store.db),
+      store.dialect === 'postgres'
+        ? sql`INSERT INTO event_keys (source, external_id, event_id, content_hash)
+            VALUES ('api', 'p-1', 'evt_dup', 'h')`.execute(store.db)
+        : sql`INSERT INTO events (id, source, external_id, type, occurred_at, received_at, customer_id, body, content_hash)
+            VALUES ('evt_dup', 'api', 'p-1', 'signup', 1, 2, 'c', '{}', 'h')`.execute(store.db),
     ).rejects.toThrow();
+    if (store.dialect === 'postgres') {
+      const keys = await sql`SELECT source, external_id, event_id FROM event_keys`.execute(
+        store.db,
+      );
+      expect(keys.rows).toEqual([{ source: 'api', external_id: 'p-1', event_id: 'evt_old' }]);
+    }
     // Integration types need an integration; customer types must not have one.
     await sql`INSERT INTO events (id, source, external_id, type, occurred_at, received_at, customer_id, body, content_hash, integration_id)
       VALUES ('evt_use', 'api', 'u-1', 'usage', 1, 2, 'shop', '{}', 'h', 'int_1')`.execute(
@@ -81,5 +91,42 @@ describe(`upgrading a database with data (${backend})`, () => {
     ).rejects.toThrow();
     // Migrating again applies nothing.
     expect((await migrate(store)).applied).toEqual([]);
+  });
+
+  it('keeps ledger entries and clicks across the move to partitions, and numbers new entries after them', async () => {
+    store = await open();
+    await migrate(store, { to: '0011-explorer-indexes' });
+    await sql`INSERT INTO ledger_transactions (id, kind, created_at) VALUES ('ltx_a', 'accrual', 5)`.execute(
+      store.db,
+    );
+    await sql`INSERT INTO ledger_entries (tx_id, account, currency, amount, created_at)
+      VALUES ('ltx_a', 'partner:p:pending', 'USD', 100, 5), ('ltx_a', 'program:x:expense', 'USD', -100, 5)`.execute(
+      store.db,
+    );
+    await sql`INSERT INTO clicks (id, link_id, partner_id, program_id, occurred_at, bot)
+      VALUES ('clk_a', 'lnk_a', 'prt_a', 'prg_a', 5, 0)`.execute(store.db);
+    await migrate(store);
+    await sql`INSERT INTO ledger_transactions (id, kind, created_at) VALUES ('ltx_b', 'accrual', 6)`.execute(
+      store.db,
+    );
+    await sql`INSERT INTO ledger_entries (tx_id, account, currency, amount, created_at)
+      VALUES ('ltx_b', 'partner:p:pending', 'USD', 7, 6), ('ltx_b', 'program:x:expense', 'USD', -7, 6)`.execute(
+      store.db,
+    );
+    const entries = await store.db
+      .selectFrom('ledger_entries')
+      .select(['id', 'tx_id', 'amount'])
+      .orderBy('id')
+      .execute();
+    expect(entries.map((e) => [Number(e.id), e.tx_id, Number(e.amount)])).toEqual([
+      [1, 'ltx_a', 100],
+      [2, 'ltx_a', -100],
+      [3, 'ltx_b', 7],
+      [4, 'ltx_b', -7],
+    ]);
+    expect(await store.db.selectFrom('clicks').select('id').execute()).toEqual([{ id: 'clk_a' }]);
+    await expect(sql`UPDATE ledger_entries SET amount = 1`.execute(store.db)).rejects.toThrow(
+      /append-only/,
+    );
   });
 });

@@ -11,6 +11,7 @@ import { users } from './migrations/0008-users.js';
 import { summaries } from './migrations/0009-summaries.js';
 import { knowledgeBase } from './migrations/0010-knowledge-base.js';
 import { explorerIndexes } from './migrations/0011-explorer-indexes.js';
+import { partitions } from './migrations/0012-partitions.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -25,6 +26,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0009-summaries': summaries(store.dialect),
     '0010-knowledge-base': knowledgeBase(store.dialect),
     '0011-explorer-indexes': explorerIndexes(store.dialect),
+    '0012-partitions': partitions(store.dialect),
   };
 }
 

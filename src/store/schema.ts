@@ -108,6 +108,13 @@ export interface ClicksTable {
   referer: string | null;
   bot: Bool;
 }
+/** PostgreSQL only: the idempotency keys of events (migration 0012; a partitioned table cannot hold them). */
+export interface EventKeysTable {
+  source: string;
+  external_id: string;
+  event_id: string;
+  content_hash: string;
+}
 export interface EventsTable {
   id: string;
   source: string;
@@ -260,6 +267,7 @@ export interface Schema {
   codes: CodesTable;
   clicks: ClicksTable;
   events: EventsTable;
+  event_keys: EventKeysTable;
   dirty_units: DirtyUnitsTable;
   attributions: AttributionsTable;
   conversions: ConversionsTable;
