@@ -196,6 +196,17 @@ describe(`integrations over HTTP (${backend})`, () => {
     const intB = regB.json().id as string;
     const before = await footprint(s);
 
+    // A partner cannot register an integration in another partner's name.
+    expectProblem(
+      await w.asA('POST', '/v1/integrations', {
+        program: 'int',
+        name: 'Not mine',
+        partner_id: w.b,
+      }),
+      403,
+      'forbidden',
+    );
+
     // A milestone out of order (no authentication yet), as an event and as evidence.
     expectProblem(
       await w.ops(

@@ -11,6 +11,7 @@ import {
 } from '../../core/campaign.js';
 import { TandemError } from '../../core/errors.js';
 import { parseInstant } from '../../core/time.js';
+import type { Scope } from '../../engine/api-keys.js';
 import {
   type CampaignInput,
   type CampaignRow,
@@ -79,12 +80,17 @@ function toInput(b: PlanBody): Partial<Omit<CampaignInput, 'program' | 'code'>> 
 
 /**
  * A campaign the caller may see: one its partner key runs, or any with an
- * operator's `read`. Another partner's campaign answers 404.
+ * operator's `scope` (`read`; a write passes its own, since scopes do not
+ * imply each other). Another partner's campaign answers 404.
  */
-export async function visibleCampaign(request: FastifyRequest, id: string): Promise<CampaignRow> {
+export async function visibleCampaign(
+  request: FastifyRequest,
+  id: string,
+  scope: Scope = 'read',
+): Promise<CampaignRow> {
   const p = principal(request);
   const c = await findCampaign(request.deps.store.db, id);
-  if (p.partnerId === null) requireScope(p, 'read');
+  if (p.partnerId === null) requireScope(p, scope);
   else if (!c.partners.some((m) => m.partnerId === p.partnerId))
     throw new TandemError('campaign_not_found', `no campaign ${id}`);
   return c;
@@ -198,7 +204,7 @@ export function campaignRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const p = principal(request);
-      const c = await visibleCampaign(request, request.params.id);
+      const c = await visibleCampaign(request, request.params.id, 'campaigns:write');
       if (p.partnerId !== null) {
         if (request.body.partner_ids)
           throw new TandemError('forbidden', "only the operator changes a campaign's partners");
@@ -231,7 +237,7 @@ export function campaignRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const p = principal(request);
-      const c = await visibleCampaign(request, request.params.id);
+      const c = await visibleCampaign(request, request.params.id, 'campaigns:write');
       if (p.partnerId !== null) {
         if (request.body.status !== 'cancelled')
           throw new TandemError(
@@ -290,7 +296,7 @@ export function campaignRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const p = principal(request);
-      const c = await visibleCampaign(request, request.params.id);
+      const c = await visibleCampaign(request, request.params.id, 'campaigns:write');
       const partnerId = p.partnerId ?? request.body.partner_id ?? c.partners[0]?.partnerId;
       if (p.partnerId === null) requireScope(p, 'campaigns:write');
       if (!partnerId || !c.partners.some((m) => m.partnerId === partnerId))

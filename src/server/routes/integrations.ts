@@ -72,6 +72,15 @@ export function integrationRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const p = principal(request);
+      // A partner registers for itself: naming another partner is refused, not quietly ignored.
+      if (
+        p.partnerId !== null &&
+        request.body.partner_id &&
+        request.body.partner_id !== p.partnerId
+      )
+        throw new TandemError('forbidden', 'a partner registers integrations for itself only', {
+          issues: [{ path: 'body.partner_id', message: 'only your own partner id' }],
+        });
       const partnerId = p.partnerId ?? request.body.partner_id;
       if (!partnerId)
         throw new TandemError('validation_failed', 'partner_id: required with an operator key', {
