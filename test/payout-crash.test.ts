@@ -24,6 +24,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBalances } from '../src/engine/read-balances.js';
+import { childCommand } from './support/child-command.js';
 import { type FakeStripe, startFakeStripe } from './support/fake-stripe.js';
 import {
   type CrashEnv,
@@ -96,49 +97,6 @@ interface ChildResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-}
-
-/**
- * How to start a child: the child script bundled by esbuild (which tsx brings along) into one
- * plain ES module, which starts about five times faster than through tsx's loader — with 36
- * specs and two or three processes each, that is most of this file's time. Packages stay
- * outside the bundle and are imported by absolute path, since the bundle lives in a temporary
- * directory. Without esbuild, children run through tsx.
- */
-async function childCommand(outdir: string): Promise<string[]> {
-  try {
-    const esbuild = await import('esbuild');
-    const outfile = join(outdir, 'payout-crash-child.mjs');
-    await esbuild.build({
-      entryPoints: [CHILD],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
-      logLevel: 'silent',
-      plugins: [
-        {
-          name: 'packages-by-absolute-path',
-          setup(build) {
-            build.onResolve({ filter: /^[^./]/ }, async (args) => {
-              if (args.pluginData === 'inner') return undefined;
-              const r = await build.resolve(args.path, {
-                kind: args.kind,
-                resolveDir: args.resolveDir,
-                pluginData: 'inner',
-              });
-              return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, external: true };
-            });
-          },
-        },
-      ],
-    });
-    return [outfile];
-  } catch (e) {
-    console.warn(`payout crash test: no bundle (${String(e)}); children run through tsx`);
-    return ['--import', 'tsx', CHILD];
-  }
 }
 
 let command: string[] = ['--import', 'tsx', CHILD];
@@ -231,7 +189,7 @@ describe.sequential(`payout runs survive SIGKILL at every step (${backend})`, ()
     stripe = await startFakeStripe();
     stripe.failWhen((body) => body.destination === declinedAccount, 'declined');
     dir = mkdtempSync(join(tmpdir(), 'tandem-crash-'));
-    command = await childCommand(dir);
+    command = await childCommand(CHILD, dir);
     started = Date.now();
   });
 
