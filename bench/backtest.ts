@@ -3,7 +3,10 @@
  *
  *   npm run bench:backtest -- [--events 1000000] [--partners 100] [--seed 7]
  *     [--backend sqlite|postgres] [--batch-customers 2000] [--quiet-wait 20]
- *     [--no-check] [--live-heap] [--keep]
+ *     [--no-check] [--live-heap] [--keep] [--runs 3]
+ *
+ *   --runs N       replay the same stored history N times (loaded once) and report every run
+ *                  and the medians
  *
  *   --no-check     only the draft replay (the API's `check: false`)
  *   --live-heap    afterwards, an untimed second run that forces a GC every 10 batches and
@@ -43,7 +46,17 @@ import { createCode, createLink } from '../src/engine/tracking.js';
 import { chunks, inTransaction } from '../src/engine/transaction.js';
 import { eventToRow } from '../src/store/event-rows.js';
 import type { ClicksTable, EventsTable } from '../src/store/schema.js';
-import { args, machine, memoryOf, scratchStore, table, waitForQuiet, writeResult } from './lib.js';
+import {
+  args,
+  machine,
+  mediansOf,
+  memoryOf,
+  runsOption,
+  scratchStore,
+  table,
+  waitForQuiet,
+  writeResult,
+} from './lib.js';
 
 const START = Date.parse('2025-01-01T00:00:00Z');
 const END = Date.parse('2026-07-01T00:00:00Z');
@@ -246,6 +259,7 @@ async function main() {
   const partners = Number(opts.get('partners') ?? 100);
   const seed = Number(opts.get('seed') ?? 7);
   const batchCustomers = Number(opts.get('batch-customers') ?? 2000);
+  const nRuns = runsOption(opts);
 
   const store = await scratchStore(backend, 'tandem_bench_bt');
   const deps = await openTandem({ ...store.open, clock: fixedClock(END) });
@@ -267,10 +281,6 @@ async function main() {
         r.id === 'first-year-revenue' ? { ...r, percent: 25 } : r,
       ),
     };
-    const rssBefore = memoryOf(process.pid).rssMiB;
-    const resetOk = resetPeakRss();
-    const cpu0 = process.cpuUsage();
-    const t1 = performance.now();
     const input = {
       program: 'referrals',
       terms: draft,
@@ -278,11 +288,47 @@ async function main() {
       to: '2026-06-30',
       check: !opts.has('no-check'),
     };
-    const report = await backtest(deps, input, { batchCustomers });
-    const seconds = (performance.now() - t1) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const mem = memoryOf(process.pid);
-    const rate = Math.round(report.events_replayed / seconds);
+    // Each run replays the same stored history (loading is not measured, so it is done once).
+    const runs: {
+      seconds: number;
+      events_replayed: number;
+      customers_replayed: number;
+      events_per_second: number;
+      cpu_seconds: number;
+      rss_before_mib: number;
+      peak_rss_mib: number;
+      peak_rss_reset: boolean;
+    }[] = [];
+    let report: Awaited<ReturnType<typeof backtest>> | undefined;
+    for (let run = 1; run <= nRuns; run++) {
+      const rssBefore = memoryOf(process.pid).rssMiB;
+      const resetOk = resetPeakRss();
+      const cpu0 = process.cpuUsage();
+      const t1 = performance.now();
+      report = await backtest(deps, input, { batchCustomers });
+      const seconds = (performance.now() - t1) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const mem = memoryOf(process.pid);
+      runs.push({
+        seconds: Math.round(seconds * 100) / 100,
+        events_replayed: report.events_replayed,
+        customers_replayed: report.customers_replayed,
+        events_per_second: Math.round(report.events_replayed / seconds),
+        cpu_seconds: Math.round(((cpu.user + cpu.system) / 1e6) * 10) / 10,
+        rss_before_mib: rssBefore,
+        peak_rss_mib: mem.peakRssMiB,
+        peak_rss_reset: resetOk,
+      });
+      process.stderr.write(
+        `run ${run}/${nRuns}: ${report.events_replayed} events in ${seconds.toFixed(1)} s = ${runs.at(-1)?.events_per_second} events/s\n`,
+      );
+    }
+    if (!report) throw new Error('no run');
+    const med = mediansOf(runs, ['seconds', 'events_per_second', 'cpu_seconds', 'peak_rss_mib']);
+    const rate = med.events_per_second as number;
+    const seconds = med.seconds as number;
+    const resetOk = runs.every((r) => r.peak_rss_reset);
+    const mem = { peakRssMiB: med.peak_rss_mib as number };
     const liveHeapMiB = opts.has('live-heap') ? await liveHeap(deps, input, batchCustomers) : null;
 
     const result = {
@@ -302,18 +348,20 @@ async function main() {
         batch_customers: batchCustomers,
       },
       load_seconds: Math.round(loadS * 10) / 10,
+      // The medians over runs; every run below.
       backtest: {
-        seconds: Math.round(seconds * 100) / 100,
+        runs: nRuns,
+        seconds,
         events_replayed: report.events_replayed,
         customers_replayed: report.customers_replayed,
         events_per_second: rate,
-        cpu_seconds: Math.round(((cpu.user + cpu.system) / 1e6) * 10) / 10,
-        rss_before_mib: rssBefore,
+        cpu_seconds: med.cpu_seconds,
         peak_rss_mib: mem.peakRssMiB,
         peak_rss_reset: resetOk,
         check: input.check,
         live_heap_peak_mib: liveHeapMiB,
       },
+      runs,
       report: {
         draft_cost: report.draft.cost,
         draft_activations: report.draft.activations,
@@ -326,8 +374,16 @@ async function main() {
     process.stdout.write(
       `${table([
         ['backend', 'events', 'customers', 'seconds', 'events/s', 'peak RSS MiB'],
+        ...runs.map((r, i) => [
+          `run ${i + 1}`,
+          r.events_replayed,
+          r.customers_replayed,
+          r.seconds,
+          r.events_per_second,
+          r.peak_rss_mib,
+        ]),
         [
-          backend,
+          `median (${backend})`,
           report.events_replayed,
           report.customers_replayed,
           result.backtest.seconds,
@@ -337,7 +393,7 @@ async function main() {
       ])}\n\n`,
     );
     process.stdout.write(
-      `backtest: ${report.events_replayed} events replayed in ${seconds.toFixed(1)} s = ${rate} events/s, peak RSS ${mem.peakRssMiB} MiB${resetOk ? '' : ' (process lifetime peak)'}\n`,
+      `backtest: ${report.events_replayed} events replayed in ${seconds.toFixed(1)} s = ${rate} events/s (median of ${nRuns}), peak RSS ${mem.peakRssMiB} MiB${resetOk ? '' : ' (process lifetime peak)'}\n`,
     );
     process.stdout.write(`written: ${writeResult(`backtest-${backend}`, result)}\n`);
   } finally {

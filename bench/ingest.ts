@@ -2,8 +2,16 @@
  * End-to-end ingestion benchmark: events in over HTTP → stored → derived into the ledger.
  *
  *   npx tsx bench/ingest.ts --backend sqlite|postgres [--events 200000] [--batch 500]
- *     [--concurrency 4] [--partners 50] [--time-limit 300] [--stall 30] [--seed 7]
+ *     [--concurrency 4] [--partners 50] [--time-limit S] [--stall 30] [--seed 7] [--runs 3]
  *     [--terms demo|no-monthly-cap|growth] [--quiet-wait 30] [--cpu-prof [dir]] [--query-stats]
+ *     [--no-ceiling]
+ *
+ *   --runs N                 N runs, each on a fresh database; every run and the medians are
+ *                            reported (the workload is generated once: 1,000,000 events take
+ *                            ~10 s and ~600 MiB in this process)
+ *   --time-limit S           per run; default max(300, events / 800) s (1,000,000 → 1,250 s)
+ *   --no-ceiling             skip the storage ceiling (bench/storage-ceiling.ts), which each
+ *                            run otherwise measures in its own database after the server stops
  *
  *   --terms no-monthly-cap   demoTerms without caps.per_partner_per_month (isolates the cost
  *                            of partner-month derivation)
@@ -41,9 +49,12 @@ import {
   type Child,
   CpuMeter,
   machine,
+  mediansOf,
   memoryOf,
   onInterrupt,
+  pick,
   queryTable,
+  runsOption,
   scratchDatabase,
   sleep,
   startChild,
@@ -52,6 +63,7 @@ import {
   waitForQuiet,
   writeResult,
 } from './lib.js';
+import { type CeilingFigures, postgresCeiling, sqliteCeiling } from './storage-ceiling.js';
 import { generate } from './workload.js';
 
 /** A cheap read-only view of the server's database for the benchmark's own polling. */
@@ -207,7 +219,10 @@ async function main() {
   const batch = Number(opts.get('batch') ?? 500);
   const concurrency = Number(opts.get('concurrency') ?? 4);
   const partners = Number(opts.get('partners') ?? 50);
-  const limitS = Number(opts.get('time-limit') ?? 300);
+  // 1,000,000 events at ~2,000 events/s take 8–10 minutes; leave room for a busy machine.
+  const limitS = Number(opts.get('time-limit') ?? Math.max(300, Math.ceil(nEvents / 800)));
+  const runs = runsOption(opts);
+  const ceiling = !opts.has('no-ceiling');
   const seed = Number(opts.get('seed') ?? 7);
   const cpuProf = opts.get('cpu-prof');
   const queryStats = opts.get('query-stats') !== undefined;
@@ -228,6 +243,72 @@ async function main() {
       `in ${((performance.now() - tGen) / 1000).toFixed(1)}s`,
   );
 
+  const ctx: RunContext = {
+    opts,
+    backend,
+    nEvents,
+    batch,
+    concurrency,
+    partners,
+    limitS,
+    seed,
+    cpuProf,
+    queryStats,
+    log,
+    terms,
+    stallS,
+    now,
+    gen,
+    ceiling,
+  };
+  const all: Record<string, unknown>[] = [];
+  for (let run = 1; run <= runs; run++) {
+    if (runs > 1) log(`--- run ${run} of ${runs} (${backend}, a fresh database)`);
+    all.push(await runOnce(ctx));
+  }
+  report(ctx, all);
+}
+
+interface RunContext {
+  opts: Map<string, string>;
+  backend: 'sqlite' | 'postgres';
+  nEvents: number;
+  batch: number;
+  concurrency: number;
+  partners: number;
+  limitS: number;
+  seed: number;
+  cpuProf: string | undefined;
+  queryStats: boolean;
+  log: (s: string) => void;
+  terms: 'demo' | 'no-monthly-cap' | 'growth';
+  stallS: number;
+  now: number;
+  gen: ReturnType<typeof generate>;
+  /** Measure the storage ceiling (bench/storage-ceiling.ts) in the same database after the run. */
+  ceiling: boolean;
+}
+
+/** One run on a fresh database: Tandem end to end, then the storage ceiling in that database. */
+async function runOnce(ctx: RunContext): Promise<Record<string, unknown>> {
+  const {
+    opts,
+    backend,
+    nEvents,
+    batch,
+    concurrency,
+    partners,
+    limitS,
+    seed,
+    cpuProf,
+    queryStats,
+    log,
+    terms,
+    stallS,
+    now,
+    gen,
+    ceiling,
+  } = ctx;
   const dir = mkdtempSync(join(os.tmpdir(), `tandem-bench-ingest-${backend}-`));
   const forgetDir = onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
   const planFile = join(dir, 'plan.json');
@@ -404,6 +485,19 @@ async function main() {
     await monitor.close();
     monitor = undefined;
 
+    // The storage ceiling, in the same database now that the server has stopped (not timed
+    // with the run; bench/storage-ceiling.ts says what it measures).
+    let ceilingFigures: CeilingFigures | undefined;
+    if (ceiling) {
+      log('storage ceiling: the same rows, multi-row INSERTs into a bare table');
+      ceilingFigures = scratch
+        ? await postgresCeiling(scratch.url, gen.batches, now)
+        : sqliteCeiling(monitorTarget, gen.batches, now);
+      log(
+        `storage ceiling: ${ceilingFigures.rows} rows in ${ceilingFigures.seconds}s = ${ceilingFigures.events_per_s} events/s`,
+      );
+    }
+
     const result = {
       bench: 'ingest',
       backend,
@@ -452,6 +546,11 @@ async function main() {
       accrual_lines_by_kind: linesByKind,
       net_accrued_minor_units: balances,
       table_rows: counts,
+      storage_ceiling: ceilingFigures ?? null,
+      // Tandem end to end as a share of the bare storage's speed.
+      ratio_to_ceiling: ceilingFigures
+        ? Math.round((derived / elapsed / ceilingFigures.events_per_s) * 1000) / 1000
+        : null,
       server_peak_rss_mib: memory.peakRssMiB,
       server_rss_at_end_mib: memory.rssMiB,
       cpu_seconds: cpu,
@@ -468,7 +567,6 @@ async function main() {
           }
         : {}),
     };
-    process.stdout.write(`${JSON.stringify({ ...result, timeline_t_acked_dirty: undefined })}\n\n`);
     process.stdout.write(
       `${table([
         ['ingest', backend],
@@ -509,6 +607,14 @@ async function main() {
           'net accrued',
           `${balances.total} minor units, per-partner hash ${balances.sha256}${complete ? '' : ' (incomplete run)'}`,
         ],
+        ...(ceilingFigures
+          ? [
+              [
+                'storage ceiling',
+                `${ceilingFigures.events_per_s} events/s (${ceilingFigures.rows} rows, ${ceilingFigures.seconds}s in INSERTs; ${ceilingFigures.indexes}); Tandem / ceiling ${result.ratio_to_ceiling}`,
+              ],
+            ]
+          : []),
         ['server peak RSS', `${memory.peakRssMiB} MiB`],
         [
           'CPU seconds',
@@ -522,10 +628,7 @@ async function main() {
       ])}\n(${today()})\n`,
     );
     if (queries) process.stdout.write(`\n${queryTable('SQL time by statement', queries)}\n`);
-    // Instrumented runs are slower; keep them apart from the plain figures.
-    const instrumented = cpuProf || queryStats ? '-instrumented' : '';
-    const path = writeResult(`ingest-${backend}${instrumented}`, result);
-    process.stdout.write(`written: ${path}\n`);
+    return result;
   } finally {
     agent.destroy();
     if (monitor) await monitor.close().catch(() => {});
@@ -535,6 +638,109 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
     forgetDir();
   }
+}
+
+/** Figures whose medians over runs are reported. */
+const MEDIAN_PATHS = [
+  'events_per_s_end_to_end',
+  'events_per_s_ack',
+  'seconds_end_to_end',
+  'seconds_drain_after_last_ack',
+  'batch_latency_ms.p50',
+  'batch_latency_ms.p99',
+  'accrual_lines',
+  'server_peak_rss_mib',
+  'storage_ceiling.events_per_s',
+  'ratio_to_ceiling',
+];
+
+/** Every run and the medians: one JSON line (read by bench/all.ts), a table and the result file. */
+function report(ctx: RunContext, runs: Record<string, unknown>[]): void {
+  const { backend, cpuProf, queryStats } = ctx;
+  const medians = mediansOf(runs, MEDIAN_PATHS);
+  const ceilingMedian = medians['storage_ceiling.events_per_s'] as number;
+  const first = runs[0] as Record<string, unknown>;
+  const result = {
+    bench: 'ingest',
+    backend,
+    date: new Date().toISOString(),
+    machine: first.machine,
+    settings: { ...(first.settings as object), runs: runs.length },
+    workload: first.workload,
+    complete: runs.every((r) => r.complete === true),
+    stalled: runs.some((r) => r.stalled === true),
+    medians: {
+      ...medians,
+      // The ratio of the medians (the per-run ratios' median is `ratio_to_ceiling`).
+      ratio_of_medians: Number.isFinite(ceilingMedian)
+        ? Math.round(((medians.events_per_s_end_to_end as number) / ceilingMedian) * 1000) / 1000
+        : null,
+    },
+    // What earlier single-run result files had at the top level, now the medians.
+    events_per_s_end_to_end: medians.events_per_s_end_to_end,
+    events_per_s_ack: medians.events_per_s_ack,
+    server_peak_rss_mib: medians.server_peak_rss_mib,
+    net_accrued_minor_units: first.net_accrued_minor_units,
+    same_balances_every_run: runs.every(
+      (r) =>
+        (r.net_accrued_minor_units as { sha256: string }).sha256 ===
+        (first.net_accrued_minor_units as { sha256: string }).sha256,
+    ),
+    runs,
+  };
+  process.stdout.write(
+    `${JSON.stringify({ ...result, runs: runs.map((r) => ({ ...r, timeline_t_acked_dirty: undefined })) })}\n\n`,
+  );
+  const cell = (r: Record<string, unknown>, p: string) => {
+    const v = pick(r, p);
+    return v === null || v === undefined ? '–' : (v as number);
+  };
+  const label = (r: Record<string, unknown>) =>
+    r.complete ? 'yes' : r.stalled ? 'STALLED' : 'time limit';
+  process.stdout.write(
+    `${table([
+      [
+        'ingest ' + backend,
+        'end to end ev/s',
+        'ack ev/s',
+        'seconds',
+        'ceiling ev/s',
+        'ratio',
+        'peak RSS MiB',
+        'complete',
+      ],
+      ...runs.map((r, i) => [
+        `run ${i + 1}`,
+        cell(r, 'events_per_s_end_to_end'),
+        cell(r, 'events_per_s_ack'),
+        cell(r, 'seconds_end_to_end'),
+        cell(r, 'storage_ceiling.events_per_s'),
+        cell(r, 'ratio_to_ceiling'),
+        cell(r, 'server_peak_rss_mib'),
+        label(r),
+      ]),
+      [
+        'median',
+        medians.events_per_s_end_to_end as number,
+        medians.events_per_s_ack as number,
+        medians.seconds_end_to_end as number,
+        Number.isFinite(ceilingMedian) ? ceilingMedian : '–',
+        result.medians.ratio_of_medians ?? '–',
+        medians.server_peak_rss_mib as number,
+        result.complete ? 'all' : 'NOT ALL',
+      ],
+    ])}\n` +
+      `ingest ${backend}: median ${medians.events_per_s_end_to_end} events/s end to end over ${runs.length} run(s)` +
+      (result.medians.ratio_of_medians !== null
+        ? `, ${result.medians.ratio_of_medians} of the storage ceiling (${ceilingMedian} events/s)`
+        : '') +
+      `, peak RSS ${medians.server_peak_rss_mib} MiB; same balances every run: ${result.same_balances_every_run}\n`,
+  );
+  // Instrumented runs are slower; keep them apart from the plain figures.
+  const instrumented = cpuProf || queryStats ? '-instrumented' : '';
+  const events = ctx.nEvents === 200_000 ? '' : `-${ctx.nEvents}`;
+  const path = writeResult(`ingest-${backend}${events}${instrumented}`, result);
+  process.stdout.write(`written: ${path}\n`);
 }
 
 main().catch((e) => {

@@ -404,3 +404,45 @@ export async function waitForQuiet(maxS: number, cores = 0.25): Promise<number> 
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The median of some figures (the mean of the middle two for an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/**
+ * `--runs N` (default 3): how many times a benchmark repeats its measurement. Absolute times on
+ * a shared 2-core VM drift by ±15 % between runs, so results report every run and the medians.
+ */
+export function runsOption(opts: Map<string, string>, fallback = 3): number {
+  const n = Number(opts.get('runs') ?? fallback);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error('--runs must be an integer 1–50');
+  return n;
+}
+
+/**
+ * The medians of the numeric figures named by `paths` ("a.b.c") over runs, keyed by path;
+ * the same paths read the figures back from each run for tables.
+ */
+export function mediansOf(
+  runs: readonly Record<string, unknown>[],
+  paths: readonly string[],
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of paths) {
+    const m = median(runs.map((r) => Number(pick(r, p))));
+    out[p] = Math.round(m * 1000) / 1000;
+  }
+  return out;
+}
+
+/** The value at a dotted path of an object (undefined if any step is missing). */
+export function pick(o: unknown, path: string): unknown {
+  let v: unknown = o;
+  for (const k of path.split('.'))
+    v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}

@@ -6,6 +6,7 @@
  * Each server runs in its own child process; autocannon runs here, against 127.0.0.1.
  *
  *   npx tsx bench/redirect.ts [--duration 10] [--connections 10] [--warmup 2] [--codes 10]
+ *     [--runs 3]           (rounds; each measures both servers, alternating which goes first)
  *     [--quiet-wait 30]    (wait up to 30 s for other processes on the machine to go quiet)
  *     [--cpu-prof [dir]]   (profile the Tandem child; summarize with bench/profile-summary.ts)
  *
@@ -25,8 +26,10 @@ import {
   args,
   CpuMeter,
   machine,
+  mediansOf,
   memoryOf,
   onInterrupt,
+  runsOption,
   startChild,
   table,
   today,
@@ -138,12 +141,115 @@ async function load(
   };
 }
 
+interface ServerRun extends RunFigures {
+  peak_rss_mib: number;
+}
+
+interface TandemRun extends ServerRun {
+  clicks: {
+    responses_302_counted: number;
+    of_which_warmup: number;
+    clicks_stored: number;
+    equal: boolean;
+    server_exit_code: number | null;
+    pending_after_close: unknown;
+  };
+}
+
+/** (a) the ceiling: warm-up, then the measured load, in a fresh bare-server child. */
+async function measureBare(
+  nCodes: number,
+  warmup: number,
+  seconds: number,
+  connections: number,
+): Promise<ServerRun> {
+  const child = await startChild('bench/bare-server.ts', ['--codes', String(nCodes)]);
+  try {
+    const codes = child.ready.codes as string[];
+    const port = child.ready.port as number;
+    if (warmup > 0) await load(child.pid, port, codes, warmup, connections);
+    const bare = await load(child.pid, port, codes, seconds, connections);
+    return { ...bare, peak_rss_mib: memoryOf(child.pid).peakRssMiB };
+  } finally {
+    await child.stop();
+  }
+}
+
+/**
+ * (b) the full server on a fresh SQLite file, clicks durable; after SIGTERM the clicks stored
+ * must equal the 302s counted over warm-up + run.
+ */
+async function measureTandem(
+  nCodes: number,
+  warmup: number,
+  seconds: number,
+  connections: number,
+  profDir: string | undefined,
+): Promise<TandemRun> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'tandem-bench-redirect-'));
+  const file = join(dir, 'tandem.db');
+  const forgetDir = onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    const child = await startChild(
+      'bench/serve.ts',
+      ['--mode', 'redirect', '--file', file, '--codes', String(nCodes)],
+      profDir ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profDir] } : {},
+    );
+    let warm302 = 0;
+    let tandem: RunFigures;
+    let peak: number;
+    try {
+      const codes = child.ready.codes as string[];
+      const port = child.ready.port as number;
+      if (warmup > 0)
+        warm302 = (await load(child.pid, port, codes, warmup, connections)).responses_302;
+      tandem = await load(child.pid, port, codes, seconds, connections);
+      peak = memoryOf(child.pid).peakRssMiB;
+    } catch (e) {
+      await child.stop();
+      throw e;
+    }
+    const stopped = await child.stop();
+    const db = new Database(file, { readonly: true });
+    const clicksStored = Number(
+      (db.prepare('SELECT COUNT(*) AS n FROM clicks').get() as { n: number | bigint }).n,
+    );
+    db.close();
+    const expected = warm302 + tandem.responses_302;
+    return {
+      ...tandem,
+      peak_rss_mib: peak,
+      clicks: {
+        responses_302_counted: expected,
+        of_which_warmup: warm302,
+        clicks_stored: clicksStored,
+        equal: clicksStored === expected,
+        server_exit_code: stopped.code,
+        pending_after_close: stopped.stopped?.pendingClicks ?? null,
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    forgetDir();
+  }
+}
+
+const MEDIAN_PATHS = [
+  'rps',
+  'latency_ms.p50',
+  'latency_ms.p90',
+  'latency_ms.p99',
+  'latency_ms.max',
+  'peak_rss_mib',
+];
+
 async function main() {
   const opts = args();
   const seconds = Number(opts.get('duration') ?? 10);
   const warmup = Number(opts.get('warmup') ?? 2);
   const connections = Number(opts.get('connections') ?? 10);
   const nCodes = Number(opts.get('codes') ?? 10);
+  const runs = runsOption(opts);
   const cpuProf = opts.get('cpu-prof');
   const profDir = cpuProf === 'true' ? join(os.tmpdir(), 'tandem-bench-profiles') : cpuProf;
   if (!(seconds > 0 && seconds <= 120)) throw new Error('--duration must be in (0, 120] seconds');
@@ -151,72 +257,65 @@ async function main() {
 
   const busyBefore = await waitForQuiet(Number(opts.get('quiet-wait') ?? 30));
   const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  // (a) the ceiling
-  log(`bare node:http: warm-up ${warmup}s, then ${seconds}s × ${connections} connections`);
-  const bareChild = await startChild('bench/bare-server.ts', ['--codes', String(nCodes)]);
-  const bareCodes = bareChild.ready.codes as string[];
-  const barePort = bareChild.ready.port as number;
-  if (warmup > 0) await load(bareChild.pid, barePort, bareCodes, warmup, connections);
-  const bare = await load(bareChild.pid, barePort, bareCodes, seconds, connections);
-  const bareMemory = memoryOf(bareChild.pid);
-  await bareChild.stop();
-
-  // (b) the full server, clicks durable in SQLite
-  const dir = mkdtempSync(join(os.tmpdir(), 'tandem-bench-redirect-'));
-  const file = join(dir, 'tandem.db');
-  const forgetDir = onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
-  log(`tandem: ${file}; warm-up ${warmup}s, then ${seconds}s × ${connections} connections`);
-  let tandem: RunFigures;
-  let warm302 = 0;
-  let clicksStored: number;
-  let tandemMemory: ReturnType<typeof memoryOf>;
-  let stopped: Awaited<ReturnType<Awaited<ReturnType<typeof startChild>>['stop']>>;
-  try {
-    const child = await startChild(
-      'bench/serve.ts',
-      ['--mode', 'redirect', '--file', file, '--codes', String(nCodes)],
-      profDir ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profDir] } : {},
-    );
-    const codes = child.ready.codes as string[];
-    const port = child.ready.port as number;
-    if (warmup > 0)
-      warm302 = (await load(child.pid, port, codes, warmup, connections)).responses_302;
-    tandem = await load(child.pid, port, codes, seconds, connections);
-    tandemMemory = memoryOf(child.pid);
-    stopped = await child.stop();
-    const db = new Database(file, { readonly: true });
-    clicksStored = Number(
-      (db.prepare('SELECT COUNT(*) AS n FROM clicks').get() as { n: number | bigint }).n,
-    );
-    db.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    forgetDir();
+  const bares: ServerRun[] = [];
+  const tandems: TandemRun[] = [];
+  for (let run = 1; run <= runs; run++) {
+    // Alternate which server goes first, so that a drift of the machine's speed during the
+    // benchmark weighs on both alike.
+    const order = run % 2 === 1 ? (['bare', 'tandem'] as const) : (['tandem', 'bare'] as const);
+    for (const which of order) {
+      log(
+        `run ${run}/${runs}, ${which === 'bare' ? 'bare node:http' : 'tandem (SQLite, clicks durable)'}: ` +
+          `warm-up ${warmup}s, then ${seconds}s × ${connections} connections`,
+      );
+      if (which === 'bare') bares.push(await measureBare(nCodes, warmup, seconds, connections));
+      else tandems.push(await measureTandem(nCodes, warmup, seconds, connections, profDir));
+    }
   }
 
-  const expected = warm302 + tandem.responses_302;
+  const bareMedians = mediansOf(bares as unknown as Record<string, unknown>[], MEDIAN_PATHS);
+  const tandemMedians = mediansOf(tandems as unknown as Record<string, unknown>[], MEDIAN_PATHS);
+  const perRunRatios = tandems.map((t, i) => round(t.rps / (bares[i] as ServerRun).rps, 3));
+  const ratio = round((tandemMedians.rps as number) / (bareMedians.rps as number), 3);
+  const allEqual = tandems.every((t) => t.clicks.equal);
   const result = {
     bench: 'redirect',
     date: new Date().toISOString(),
     machine: await machine(),
     loadavg_at_start: loadAtStart,
     other_cores_busy_before_start: busyBefore,
-    settings: { connections, seconds, warmup_seconds: warmup, codes: nCodes, pipelining: 1 },
-    bare: { ...bare, peak_rss_mib: bareMemory.peakRssMiB },
-    tandem: { ...tandem, peak_rss_mib: tandemMemory.peakRssMiB },
-    ratio_rps: round(tandem.rps / bare.rps, 3),
-    clicks: {
-      responses_302_counted: expected,
-      of_which_warmup: warm302,
-      clicks_stored: clicksStored,
-      equal: clicksStored === expected,
-      server_exit_code: stopped.code,
-      pending_after_close: stopped.stopped?.pendingClicks ?? null,
+    settings: {
+      connections,
+      seconds,
+      warmup_seconds: warmup,
+      codes: nCodes,
+      pipelining: 1,
+      runs,
+      order: 'bare then tandem in odd runs, tandem then bare in even runs',
     },
+    medians: { bare: bareMedians, tandem: tandemMedians },
+    // Tandem's median req/s over bare's median req/s; the per-run ratios are kept too.
+    ratio_rps: ratio,
+    ratio_rps_per_run: perRunRatios,
+    // What earlier single-run files had: the median figures in the same shape.
+    bare: {
+      rps: bareMedians.rps,
+      latency_ms: { p50: bareMedians['latency_ms.p50'], p99: bareMedians['latency_ms.p99'] },
+    },
+    tandem: {
+      rps: tandemMedians.rps,
+      latency_ms: { p50: tandemMedians['latency_ms.p50'], p99: tandemMedians['latency_ms.p99'] },
+    },
+    clicks: {
+      equal: allEqual,
+      clicks_stored: tandems.reduce((s, t) => s + t.clicks.clicks_stored, 0),
+      responses_302_counted: tandems.reduce((s, t) => s + t.clicks.responses_302_counted, 0),
+    },
+    runs: bares.map((b, i) => ({ run: i + 1, bare: b, tandem: tandems[i] })),
   };
 
   process.stdout.write(`${JSON.stringify(result)}\n\n`);
-  const row = (name: string, r: RunFigures, rss: number) => [
+  const row = (name: string, r: ServerRun) => [
     name,
     r.rps,
     r.latency_ms.p50,
@@ -224,24 +323,40 @@ async function main() {
     r.latency_ms.max,
     r.responses,
     r.errors + r.timeouts,
-    rss,
+    r.peak_rss_mib,
   ];
+  const medianRow = (name: string, m: Record<string, number>) => [
+    name,
+    m.rps as number,
+    m['latency_ms.p50'] as number,
+    m['latency_ms.p99'] as number,
+    m['latency_ms.max'] as number,
+    '',
+    '',
+    m.peak_rss_mib as number,
+  ];
+  const clicksLine = (t: TandemRun, i: number) =>
+    `  run ${i + 1}: clicks stored after SIGTERM ${t.clicks.clicks_stored}; 302s counted ${t.clicks.responses_302_counted} ` +
+    `(warm-up ${t.clicks.of_which_warmup} + run ${t.responses_302}) → ${t.clicks.equal ? 'EQUAL' : 'MISMATCH'}; ` +
+    `CPU s server / load generator / other: bare ${bares[i]?.cpu_seconds.server} / ${bares[i]?.cpu_seconds.load_generator} / ${bares[i]?.cpu_seconds.other}, ` +
+    `tandem ${t.cpu_seconds.server} / ${t.cpu_seconds.load_generator} / ${t.cpu_seconds.other} of ${t.cpu_seconds.capacity}`;
   process.stdout.write(
     `${table([
       ['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'responses', 'errors', 'peak RSS MiB'],
-      row('bare node:http', bare, bareMemory.peakRssMiB),
-      row('tandem (SQLite)', tandem, tandemMemory.peakRssMiB),
+      ...bares.flatMap((b, i) => [
+        row(`run ${i + 1} bare node:http`, b),
+        row(`run ${i + 1} tandem (SQLite)`, tandems[i] as TandemRun),
+      ]),
+      medianRow('median bare', bareMedians),
+      medianRow('median tandem', tandemMedians),
     ])}\n\n` +
-      `tandem / bare: ${result.ratio_rps}×  (${connections} connections, ${seconds}s, ${today()})\n` +
-      `clicks stored after SIGTERM: ${clicksStored}; 302s counted by autocannon: ${expected} ` +
-      `(warm-up ${warm302} + run ${tandem.responses_302}) → ${result.clicks.equal ? 'EQUAL' : 'MISMATCH'}\n` +
-      `CPU seconds (server / load generator / other processes, of capacity): ` +
-      `bare ${bare.cpu_seconds.server} / ${bare.cpu_seconds.load_generator} / ${bare.cpu_seconds.other} of ${bare.cpu_seconds.capacity}; ` +
-      `tandem ${tandem.cpu_seconds.server} / ${tandem.cpu_seconds.load_generator} / ${tandem.cpu_seconds.other} of ${tandem.cpu_seconds.capacity}\n`,
+      `redirect: tandem / bare ${ratio}× (ratio of the medians; per run ${perRunRatios.join(', ')}), ` +
+      `tandem p99 ${tandemMedians['latency_ms.p99']} ms (median of ${runs}; ${connections} connections, ${seconds}s, ${today()})\n` +
+      `${tandems.map(clicksLine).join('\n')}\n`,
   );
   const path = writeResult(profDir ? 'redirect-instrumented' : 'redirect', result);
   process.stdout.write(`written: ${path}\n`);
-  if (!result.clicks.equal) process.exitCode = 1;
+  if (!allEqual) process.exitCode = 1;
 }
 
 main().catch((e) => {
