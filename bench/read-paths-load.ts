@@ -33,6 +33,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../src/engine/deps.js';
 import { summaryBackfill } from '../src/store/migrations/0009-summaries.js';
+import { totalsBackfill } from '../src/store/migrations/0013-daily-totals.js';
 
 const DAY = 86_400_000;
 
@@ -182,8 +183,10 @@ export const LOAD_SQL = {
    */
   summaries: () => [
     'DELETE FROM daily_stats',
+    'DELETE FROM daily_totals',
     'DELETE FROM account_balances',
     ...summaryBackfill(),
+    ...totalsBackfill(),
   ],
 };
 

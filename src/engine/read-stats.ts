@@ -63,8 +63,8 @@ export interface Summed {
 }
 
 /**
- * Sums daily_stats over the UTC days of [from, to), for one partner or all:
- * one indexed read of at most (days × metrics) rows, never the clicks,
+ * Sums daily_stats over the UTC days of [from, to), for one partner (or
+ * reads daily_totals, for all): one indexed read of at most (days × metrics) rows, never the clicks,
  * conversions or ledger rows themselves — unless the range cuts a day.
  */
 export async function summarizeDays(
@@ -75,12 +75,17 @@ export async function summarizeDays(
   const last = Math.ceil(q.to / DAY_MS);
   const partner = q.partnerId ? sql`AND partner_id = ${q.partnerId}` : sql``;
   const aligned = q.from % DAY_MS === 0 && q.to % DAY_MS === 0;
-  const rows = await (aligned
-    ? sql<Row>`
+  // All partners: the per-day totals, so the cost is days, not partners × days.
+  const rows = await (!aligned
+    ? exactRows(q.from, q.to, partner)
+    : q.partnerId
+      ? sql<Row>`
         SELECT day, metric, currency, SUM(value) AS value FROM daily_stats
         WHERE day >= ${first} AND day < ${last} ${partner}
         GROUP BY day, metric, currency`
-    : exactRows(q.from, q.to, partner)
+      : sql<Row>`
+        SELECT day, metric, currency, value FROM daily_totals
+        WHERE day >= ${first} AND day < ${last}`
   ).execute(deps.store.db);
   const days = new Map<
     number,

@@ -3,10 +3,10 @@ import { partnerAccountParts } from '../core/ledger.js';
 import { DAY_MS } from '../core/time.js';
 import type { LedgerEntriesTable } from '../store/schema.js';
 import { toBigInt, toNumber } from '../store/values.js';
-import { chunks, type Tx } from './transaction.js';
+import { chunks, deferUntilCommit, type Tx } from './transaction.js';
 
 /**
- * The summaries dashboards read (daily_stats, account_balances), kept by
+ * The summaries dashboards read (daily_stats, daily_totals, account_balances), kept by
  * adding deltas in the transaction that writes what they sum. Keys are
  * merged and upserted in one sorted order, so two transactions touching the
  * same rows queue behind each other instead of deadlocking (PostgreSQL).
@@ -109,6 +109,7 @@ export async function addDailyStats(tx: Tx, deltas: readonly StatDelta[]): Promi
   )
     .filter((m) => m.total !== 0n)
     .map((m) => ({ ...m.row, value: m.total }));
+  await addDailyTotals(tx, rows);
   for (const part of chunks(rows, 400))
     await tx
       .insertInto('daily_stats')
@@ -117,6 +118,48 @@ export async function addDailyStats(tx: Tx, deltas: readonly StatDelta[]): Promi
         oc
           .columns(['day', 'partner_id', 'metric', 'currency'])
           .doUpdateSet((eb) => ({ value: eb('daily_stats.value', '+', eb.ref('excluded.value')) })),
+      )
+      .execute();
+}
+
+type TotalRow = { day: number; metric: string; currency: string; value: bigint };
+const pendingTotals = new WeakMap<Tx, TotalRow[]>();
+
+/**
+ * Adds to daily_totals (daily_stats over all partners). Every transaction
+ * that adds today's signups would lock the same few rows, so the deltas are
+ * collected and written once, just before the transaction commits: two
+ * workers then queue for the length of a commit, not of a derivation round.
+ */
+async function addDailyTotals(tx: Tx, rows: readonly TotalRow[]): Promise<void> {
+  const pending = pendingTotals.get(tx);
+  if (pending) {
+    pending.push(...rows);
+    return;
+  }
+  const collected = [...rows];
+  if (deferUntilCommit(tx, () => upsertTotals(tx, collected))) pendingTotals.set(tx, collected);
+  else await upsertTotals(tx, collected);
+}
+
+async function upsertTotals(tx: Tx, deltas: readonly TotalRow[]): Promise<void> {
+  const rows = sumInKeyOrder(
+    deltas.map((d) => [
+      `${String(d.day).padStart(8, '0')}|${d.metric}|${d.currency}`,
+      { day: d.day, metric: d.metric, currency: d.currency },
+      d.value,
+    ]),
+  )
+    .filter((m) => m.total !== 0n)
+    .map((m) => ({ ...m.row, value: m.total }));
+  for (const part of chunks(rows, 400))
+    await tx
+      .insertInto('daily_totals')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['day', 'metric', 'currency']).doUpdateSet((eb) => ({
+          value: eb('daily_totals.value', '+', eb.ref('excluded.value')),
+        })),
       )
       .execute();
 }

@@ -23,13 +23,35 @@ export async function inTransaction<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.store.db.transaction().execute(fn);
+      return await deps.store.db.transaction().execute(async (tx) => {
+        const hooks: (() => Promise<void>)[] = [];
+        beforeCommit.set(tx, hooks);
+        const result = await fn(tx);
+        for (let i = 0; i < hooks.length; i++) await (hooks[i] as () => Promise<void>)();
+        return result;
+      });
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (attempt >= 5 || !code || !RETRYABLE.has(code)) throw e;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.floor(Math.random() * 10)));
     }
   }
+}
+
+const beforeCommit = new WeakMap<Tx, (() => Promise<void>)[]>();
+
+/**
+ * Runs `write` at the end of this transaction, just before it commits, if the
+ * transaction was opened by `inTransaction`; returns false otherwise (the
+ * caller then writes at once). For writes to rows every transaction shares (a
+ * day's totals): written last, their row locks are held for the commit only,
+ * not for the rest of the transaction.
+ */
+export function deferUntilCommit(tx: Tx, write: () => Promise<void>): boolean {
+  const hooks = beforeCommit.get(tx);
+  if (!hooks) return false;
+  hooks.push(write);
+  return true;
 }
 
 /** Splits rows so a multi-row statement stays under the drivers' bind-parameter limits. */

@@ -12,6 +12,7 @@ import { summaries } from './migrations/0009-summaries.js';
 import { knowledgeBase } from './migrations/0010-knowledge-base.js';
 import { explorerIndexes } from './migrations/0011-explorer-indexes.js';
 import { partitions } from './migrations/0012-partitions.js';
+import { dailyTotals } from './migrations/0013-daily-totals.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -27,6 +28,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0010-knowledge-base': knowledgeBase(store.dialect),
     '0011-explorer-indexes': explorerIndexes(store.dialect),
     '0012-partitions': partitions(store.dialect),
+    '0013-daily-totals': dailyTotals(store.dialect),
   };
 }
 

@@ -304,6 +304,7 @@ export interface Schema {
   sessions: SessionsTable;
   mail_outbox: MailOutboxTable;
   daily_stats: DailyStatsTable;
+  daily_totals: DailyTotalsTable;
   account_balances: AccountBalancesTable;
   attribution_shares: AttributionSharesTable;
   kb_pages: KbPagesTable;
@@ -609,6 +610,13 @@ export interface DailyStatsTable {
   value: Int;
 }
 
+/** daily_stats summed over all partners (migration 0013): what the operator overview reads. */
+export interface DailyTotalsTable {
+  day: Int;
+  metric: string;
+  currency: string;
+  value: Int;
+}
 export interface AccountBalancesTable {
   account: string;
   currency: string;

@@ -9,7 +9,7 @@ const rowsOf = async (deps: Deps, q: ReturnType<typeof sql>) =>
     .sort();
 
 /**
- * Asserts that the summaries (daily_stats, account_balances) equal the sums
+ * Asserts that the summaries (daily_stats, daily_totals, account_balances) equal the sums
  * of the rows they summarise, recomputed from scratch.
  */
 export async function expectSummariesMatch(deps: Deps): Promise<void> {
@@ -36,6 +36,16 @@ export async function expectSummariesMatch(deps: Deps): Promise<void> {
   );
   expect(kept.length).toBeGreaterThan(0);
   expect(kept).toEqual(recomputed);
+  const totals = await rowsOf(
+    deps,
+    sql`SELECT day, metric, currency, value FROM daily_totals WHERE value <> 0`,
+  );
+  const summed = await rowsOf(
+    deps,
+    sql`SELECT day, metric, currency, value FROM (SELECT day, metric, currency, SUM(value) AS value
+      FROM daily_stats GROUP BY day, metric, currency) s WHERE value <> 0`,
+  );
+  expect(totals).toEqual(summed);
   const balances = await rowsOf(
     deps,
     sql`SELECT account, currency, balance FROM account_balances WHERE balance <> 0`,
