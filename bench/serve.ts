@@ -13,6 +13,9 @@
  *                                      partners with links, referral codes and coupons, the
  *                                      plan's clicks, an admin API key
  *   --query-stats <file.json>          time every SQL statement (bench/query-stats.ts)
+ *     [--partner-keys N]               and a partner key for each of the first N partners
+ *   --setup-only                       set up, print `READY {…}` (no port) and exit: other
+ *                                      processes serve this database (bench/multi-node.ts)
  */
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
@@ -144,10 +147,24 @@ async function main() {
       await recordClicks(deps, clicks.slice(k, k + 1000));
     info.clicks = clicks.length;
     info.adminKey = (await createApiKey(deps, { name: 'bench admin', scopes: ['admin'] })).key;
+    // What a partner portal holds: a key that reads its own partner's data (bench/soak.ts).
+    const keys = Math.min(Number(opts.get('partner-keys') ?? 0), partners.length);
+    const partnerKeys: { id: string; key: string }[] = [];
+    for (const p of partners.slice(0, keys))
+      partnerKeys.push({
+        id: p.id,
+        key: (await createApiKey(deps, { name: 'bench portal', scopes: [], partnerId: p.id })).key,
+      });
+    if (keys) info.partnerKeys = partnerKeys;
   } else {
     throw new Error(`unknown --mode ${mode}`);
   }
 
+  if (opts.has('setup-only')) {
+    process.stdout.write(`READY ${JSON.stringify(info)}\n`);
+    await deps.close();
+    return;
+  }
   if (queryStats) resetQueryStats();
   const worker = startWorker(deps);
   const app = await buildServer(deps, { worker, logger: log });

@@ -22,7 +22,14 @@ export interface Config {
   outbox: 'off' | 'local' | 'on';
   /** The first owner, created at first start; they sign in with a link to this address. */
   ownerEmail: string;
+  /**
+   * What this process runs (`TANDEM_ROLE`): `all` the HTTP server and the worker, `api` the HTTP
+   * server only, `worker` the worker only. Split roles need PostgreSQL: a SQLite file has one owner.
+   */
+  role: Role;
 }
+
+export type Role = 'all' | 'api' | 'worker';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
@@ -47,7 +54,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     outbox: outboxAccess(env.TANDEM_MAIL_OUTBOX),
     ownerEmail: env.TANDEM_OWNER_EMAIL || 'owner@tandem.local',
+    role: roleOf(env.TANDEM_ROLE, env.DATABASE_URL || undefined),
   };
+}
+
+function roleOf(value: string | undefined, databaseUrl: string | undefined): Role {
+  const role = value === undefined || value === '' ? 'all' : value;
+  if (role !== 'all' && role !== 'api' && role !== 'worker')
+    throw new Error(`TANDEM_ROLE must be all, api or worker; got ${value}`);
+  // Two processes on one SQLite file would fight over its lock, and an api alone never derives.
+  if (role !== 'all' && !databaseUrl)
+    throw new Error(`TANDEM_ROLE=${role} needs DATABASE_URL (PostgreSQL); with SQLite run all`);
+  return role;
 }
 
 function outboxAccess(value: string | undefined): 'off' | 'local' | 'on' {

@@ -14,8 +14,10 @@ import { buildServer } from './server/build-server.js';
 /**
  * The composition root: reads the environment, opens the database (SQLite in
  * TANDEM_DATA_DIR, or PostgreSQL at DATABASE_URL), loads the demo into an
- * empty database, and runs the HTTP server and the worker in one process
- * until SIGTERM/SIGINT, which flush buffered clicks before exiting.
+ * empty database, and runs the HTTP server and the worker until
+ * SIGTERM/SIGINT, which flush buffered clicks before exiting. TANDEM_ROLE
+ * splits them: `api` runs the HTTP server alone (accepted events wait for a
+ * worker process's next tick), `worker` the worker alone; `all` (default) both.
  */
 async function main() {
   const config = readConfig();
@@ -48,23 +50,43 @@ async function main() {
     ? 'PostgreSQL'
     : `SQLite (${join(config.dataDir, 'tandem.db')})`;
 
+  const serves = config.role !== 'worker';
+  const works = config.role !== 'api';
   const keyFile = join(config.dataDir, 'admin-api-key');
-  const start = await claimFirstStart(deps, { ownerEmail: config.ownerEmail });
-  if (start.adminKey) writeFileSync(keyFile, `${start.adminKey}\n`, { mode: 0o600 });
-  const adminKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
-  if (start.loadDemo && config.demo) {
-    log.info('empty database: loading the demo marketplace (takes a few seconds)');
-    const r = await seedDemo(deps);
-    log.info(r, 'demo marketplace loaded');
+  // The first start (admin key, owner, demo) belongs to a node that serves HTTP: it prints the
+  // key and its console is where the owner signs in. A worker started first claims nothing, so
+  // the first api node still loads the demo. Migrations ran in openTandem on every role (locked).
+  if (serves) {
+    const start = await claimFirstStart(deps, { ownerEmail: config.ownerEmail });
+    if (start.adminKey) writeFileSync(keyFile, `${start.adminKey}\n`, { mode: 0o600 });
+    if (start.loadDemo && config.demo) {
+      log.info('empty database: loading the demo marketplace (takes a few seconds)');
+      const r = await seedDemo(deps);
+      log.info(r, 'demo marketplace loaded');
+    }
   }
+  const adminKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
 
-  const worker = startWorker(deps, {
-    intervalMs: config.workerIntervalMs,
-    tierIntervalMs: config.tierIntervalMs,
-  });
+  const worker = works
+    ? startWorker(deps, {
+        intervalMs: config.workerIntervalMs,
+        tierIntervalMs: config.tierIntervalMs,
+      })
+    : undefined;
+  if (!serves) {
+    process.stdout.write(
+      `\n  Tandem worker is running (role worker, no HTTP)\n  database:  ${database}\n\n`,
+    );
+    onStop(log, async () => {
+      await worker?.stop();
+      await deps.close();
+    });
+    return;
+  }
   const app = await buildServer(deps, {
     worker,
     // Test mode's worker: derivation, holds and bonuses, never payouts; tiers are mirrored.
+    // It stays with the HTTP server in every role: the sandbox is opened by test-key requests.
     sandboxWorker: (sandbox) =>
       startWorker(sandbox, {
         intervalMs: config.workerIntervalMs,
@@ -80,7 +102,7 @@ async function main() {
   process.stdout.write(
     [
       '',
-      `  Tandem is running at ${url}`,
+      `  Tandem is running at ${url}${works ? '' : '  (role api: the worker runs in other processes)'}`,
       `  database:  ${database}`,
       `  console:   ${url}/  (sign in as ${config.ownerEmail}${config.smtp ? '' : `; the link appears at ${url}/outbox`})`,
       `  API docs:  ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
@@ -92,6 +114,18 @@ async function main() {
     ].join('\n') + '\n',
   );
 
+  onStop(log, async () => {
+    await app.close();
+    await worker?.stop();
+    await deps.close();
+  });
+}
+
+/**
+ * On SIGTERM/SIGINT: runs `close` once (stop taking requests and flush clicks, stop the worker
+ * after its current transaction, close the database) and exits; after 15 s it exits regardless.
+ */
+function onStop(log: pino.Logger, close: () => Promise<void>) {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -100,9 +134,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
-      await app.close();
-      await worker.stop();
-      await deps.close();
+      await close();
     } finally {
       process.exit(0);
     }

@@ -220,7 +220,12 @@ async function insertNew(
   now: number,
 ): Promise<Set<string>> {
   const inserted = new Set<string>();
-  for (const part of chunks(items, 200)) {
+  // In key order: two batches sharing keys then wait for each other in one
+  // order instead of deadlocking (each holds the keys it inserted so far).
+  const sorted = [...items].sort((a, b) =>
+    compareKeys(a.event.source, a.event.externalId, b.event.source, b.event.externalId),
+  );
+  for (const part of chunks(sorted, 200)) {
     if (dialect === 'postgres') {
       const keys = await tx
         .insertInto('event_keys')
@@ -255,6 +260,9 @@ async function insertNew(
   }
   return inserted;
 }
+
+const compareKeys = (sa: string, ea: string, sb: string, eb: string) =>
+  sa < sb ? -1 : sa > sb ? 1 : ea < eb ? -1 : ea > eb ? 1 : 0;
 
 /**
  * Events already stored under these keys, by `source␟id`. Queried per source
