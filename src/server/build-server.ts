@@ -29,7 +29,7 @@ import {
 import { guardInput } from './input-guard.js';
 import { type OutboxAccess, outboxPage } from './outbox-page.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
-import { redirectRoute } from './redirect.js';
+import { redirectingServer, redirectRoute } from './redirect.js';
 import { authRoutes } from './routes/auth.js';
 import { backtestRoutes } from './routes/backtest.js';
 import { budgetRoutes } from './routes/budget.js';
@@ -101,7 +101,11 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     typeof logger === 'object' &&
     logger !== null &&
     typeof (logger as { info?: unknown }).info === 'function';
+  let tracker: ClickTracker | undefined;
   const common = {
+    serverFactory: redirectingServer(() => tracker as ClickTracker, {
+      cookieDays: opts.cookieDays ?? 90,
+    }),
     bodyLimit: 8 * 1024 * 1024,
     trustProxy: true,
     // One log line per request would dominate the redirect's cost; errors are still logged.
@@ -114,7 +118,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   const app = (isInstance
     ? Fastify({ ...common, loggerInstance: logger as FastifyBaseLogger })
     : Fastify({ ...common, logger: (logger as boolean) ?? false })) as unknown as FastifyInstance;
-  const tracker = opts.tracker ?? new ClickTracker(deps);
+  tracker = opts.tracker ?? new ClickTracker(deps);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveAll } from '../../src/engine/derive-dirty-units.js';
@@ -107,6 +108,65 @@ describe(`GET /r/:code (${backend})`, () => {
     // Behind a TLS-terminating proxy the cookie is Secure.
     const https = await visit(s, w.link.code, { 'x-forwarded-proto': 'https' });
     expect(https.headers['set-cookie']).toMatch(/; Secure$/);
+  });
+
+  it('answers the same over a real socket (the fast path before Fastify) as through Fastify', async () => {
+    const w = await setup('2026-04-10T15:00:00Z');
+    s = w.s;
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
+    const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+      fetch(`${base}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: { 'user-agent': BROWSER, ...headers },
+      });
+    const viaSocket = await get(`/r/${w.link.code}?utm=x`, {
+      'x-forwarded-for': '203.0.113.7, 10.0.0.1',
+      'x-forwarded-proto': 'http, https',
+      referer: 'https://blog.test/post',
+    });
+    const viaFastify = await visit(s, w.link.code, {
+      'x-forwarded-for': '203.0.113.7, 10.0.0.1',
+      'x-forwarded-proto': 'http, https',
+      referer: 'https://blog.test/post',
+    });
+    expect(viaSocket.status).toBe(302);
+    const socketClick = new URL(viaSocket.headers.get('location') as string).searchParams.get(
+      'tdm_click',
+    ) as string;
+    const fastifyClick = clickIdOf(viaFastify);
+    const shape = (h: Record<string, string | undefined>, click: string) => ({
+      location: h.location?.replace(click, 'ID'),
+      cookie: h['set-cookie']?.replace(click, 'ID'),
+      cache: h['cache-control'],
+      referrer: h['referrer-policy'],
+    });
+    expect(shape(Object.fromEntries(viaSocket.headers), socketClick)).toEqual(
+      shape(viaFastify.headers as Record<string, string>, fastifyClick),
+    );
+    expect(viaSocket.headers.get('set-cookie')).toMatch(/; Secure$/);
+    await s.app.tracker.flush();
+    // Both clicks stored alike: same link, same client address (left-most X-Forwarded-For), same referer.
+    const rows = await s.t.store.db
+      .selectFrom('clicks')
+      .select(['id', 'link_id', 'ip_hash', 'referer', 'user_agent'])
+      .where('id', 'in', [socketClick, fastifyClick])
+      .execute();
+    expect(rows).toHaveLength(2);
+    const [a, b] = rows;
+    expect({ ...a, id: undefined }).toEqual({ ...b, id: undefined });
+
+    // Unknown codes get the same page; codes to decode, and HEAD, go through Fastify.
+    const unknown = await get('/r/no-such-code');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await unknown.text()).toContain('Link not found');
+    expect((await get(`/r/${encodeURIComponent(w.link.code)}%20`)).status).toBe(404);
+    expect((await get(`/r/${w.link.code}`, {}, 'HEAD')).status).toBe(302);
+    expect((await get('/r/')).status).toBe(404);
+    expect((await get(`/r/${w.link.code}/more`)).status).toBe(404);
+    expect((await get('/health')).status).toBe(200);
   });
 
   it('counts a click made at exactly midnight in the default stats range', async () => {
