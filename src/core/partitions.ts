@@ -7,7 +7,8 @@ import { fromUUIDBytes } from 'typeid-js';
  *
  * Events and clicks are partitioned on their id. Ids are typeids over UUIDv7,
  * whose leading 48 bits are the millisecond Tandem recorded the row, so their
- * text order (collation "C") is their time order: a month's partition is the
+ * text order (byte order, which the usual collations follow for lowercase
+ * letters and digits) is their time order: a month's partition is the
  * id range from the smallest id of its first millisecond. Keying on the id
  * keeps the primary key a plain `id` (a unique index must contain the
  * partition key) and lets a look-up by id, the most frequent one, touch one

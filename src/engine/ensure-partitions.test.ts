@@ -115,6 +115,13 @@ describe(`time partitions (${backend})`, () => {
       const blocked = await ensurePartitions(t, { now: past, monthsAhead: 0 });
       expect(blocked.skipped.map((s) => s.name)).toEqual(['ledger_entries_p2030_01']);
       expect(blocked.created).toEqual(['events_p2030_01', 'clicks_p2030_01']);
+      // The exclusion it tried is gone: the default partition still takes that month's entries.
+      const left = await sql<{ n: string }>`
+        SELECT count(*) AS n FROM pg_constraint WHERE conname LIKE '%_excluded'
+        AND connamespace = to_regnamespace(current_schema())`.execute(db);
+      expect(Number(left.rows[0]?.n)).toBe(0);
+      await sql`INSERT INTO ledger_entries (tx_id, account, currency, amount, created_at)
+        VALUES ('ltx_1', 'a', 'USD', 2, ${past}), ('ltx_1', 'b', 'USD', -2, ${past})`.execute(db);
       await expect(sql`DELETE FROM ledger_entries`.execute(db)).rejects.toThrow(/append-only/);
     },
   );

@@ -17,11 +17,13 @@ export interface EnsurePartitionsResult {
  * nothing fails.
  *
  * `now` is the wall clock, not the domain clock: it must agree with the
- * clock typeids are made from. Each partition is one short transaction with a
- * lock timeout, because attaching a partition locks its parent: better to
- * skip a month and retry at the next run than to queue every insert behind a
- * long-running query. Several nodes may run this at once; a partition another
- * node created meanwhile counts as present.
+ * clock typeids are made from. Attaching a partition locks its parent, so the
+ * locking steps are short transactions with a lock timeout (better to skip a
+ * month and retry at the next run than to queue every insert behind a
+ * long-running query), and the check that `_default` holds none of the new
+ * month's rows is a constraint validated beforehand without blocking writes.
+ * Several nodes may run this at once; a partition another node created
+ * meanwhile counts as present.
  */
 export async function ensurePartitions(
   deps: Pick<Deps, 'store' | 'log'>,
@@ -36,7 +38,26 @@ export async function ensurePartitions(
         deps.store.db,
       );
       if (exists.rows[0]?.r) continue;
+      // Attaching a range checks that `_default` holds no row of it, by scanning it under the
+      // parent's lock, unless a valid constraint already says so. So: declare the exclusion
+      // (a brief lock), validate it (a scan that does not block writes), then attach.
+      const excluded = `${p.name}_excluded`;
+      const column = t.column;
+      let added = false;
       try {
+        await deps.store.db.transaction().execute(async (tx) => {
+          await sql`SET LOCAL lock_timeout = '2s'`.execute(tx);
+          await sql
+            .raw(
+              `ALTER TABLE ${t.table}_default ADD CONSTRAINT ${excluded}
+               CHECK (NOT (${column} >= ${p.from} AND ${column} < ${p.to})) NOT VALID`,
+            )
+            .execute(tx);
+        });
+        added = true;
+        await sql
+          .raw(`ALTER TABLE ${t.table}_default VALIDATE CONSTRAINT ${excluded}`)
+          .execute(deps.store.db);
         await deps.store.db.transaction().execute(async (tx) => {
           await sql`SET LOCAL lock_timeout = '2s'`.execute(tx);
           await sql
@@ -44,13 +65,20 @@ export async function ensurePartitions(
               `CREATE TABLE ${p.name} PARTITION OF ${t.table} FOR VALUES FROM (${p.from}) TO (${p.to})`,
             )
             .execute(tx);
+          await sql.raw(`ALTER TABLE ${t.table}_default DROP CONSTRAINT ${excluded}`).execute(tx);
           if (t.table === 'ledger_entries') await sql.raw(truncateGuard(p.name)).execute(tx);
         });
         result.created.push(p.name);
       } catch (e) {
+        // Leave no exclusion of ours behind: it would refuse that month's rows in `_default`.
+        if (added)
+          await sql
+            .raw(`ALTER TABLE ${t.table}_default DROP CONSTRAINT IF EXISTS ${excluded}`)
+            .execute(deps.store.db)
+            .catch(() => {});
         const code = (e as { code?: string }).code;
-        // 42P07: another node created it first.
-        if (code === '42P07') continue;
+        // 42P07 / 42710: another node created it (or its exclusion) first.
+        if (code === '42P07' || code === '42710') continue;
         // 23514: rows of that month already sit in `_default` (the partition
         // came too late); 42P17: the range overlaps `_history` (a clock that
         // went back); 55P03: the parent was busy.

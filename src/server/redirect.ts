@@ -90,7 +90,11 @@ export function redirectRoute(
         },
         maxAge,
       );
-      return reply.code(a.status).headers(a.headers).send(a.body);
+      // No body for a 302 (an empty string would make Fastify add a content-type).
+      return reply
+        .code(a.status)
+        .headers(a.headers)
+        .send(a.body || undefined);
     },
   );
 }
@@ -115,12 +119,20 @@ export function redirectingServer(
   const maxAge = opts.cookieDays * 86_400;
   return (fastify) => {
     const server = createServer((req, res) => {
-      const m = req.method === 'GET' && req.url ? PLAIN_CODE.exec(req.url) : null;
+      // Closing: Fastify answers 503 on connections still open, and no click is taken after
+      // the tracker's last flush.
+      const m =
+        req.method === 'GET' && req.url && server.listening ? PLAIN_CODE.exec(req.url) : null;
       if (!m) return fastify(req, res);
       answerRedirect(tracker(), m[1] as string, visitOf(req), maxAge).then(
         (a) => {
-          res.writeHead(a.status, { ...a.headers, 'content-length': Buffer.byteLength(a.body) });
-          res.end(a.body);
+          try {
+            res.writeHead(a.status, { ...a.headers, 'content-length': Buffer.byteLength(a.body) });
+            res.end(a.body);
+          } catch {
+            // Nothing to answer with that could be trusted (a header Node refuses).
+            res.destroy();
+          }
         },
         // A failed link look-up (the database is away): Fastify's route answers it as any error.
         () => fastify(req, res),

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveAll } from '../../src/engine/derive-dirty-units.js';
+import { redirectingServer } from '../../src/server/redirect.js';
 import { testServer } from '../support/test-server.js';
 import { backend } from '../support/test-tandem.js';
 
@@ -141,6 +142,8 @@ describe(`GET /r/:code (${backend})`, () => {
       cookie: h['set-cookie']?.replace(click, 'ID'),
       cache: h['cache-control'],
       referrer: h['referrer-policy'],
+      type: h['content-type'],
+      length: h['content-length'],
     });
     expect(shape(Object.fromEntries(viaSocket.headers), socketClick)).toEqual(
       shape(viaFastify.headers as Record<string, string>, fastifyClick),
@@ -167,6 +170,40 @@ describe(`GET /r/:code (${backend})`, () => {
     expect((await get('/r/')).status).toBe(404);
     expect((await get(`/r/${w.link.code}/more`)).status).toBe(404);
     expect((await get('/health')).status).toBe(200);
+
+    // Which requests the fast path takes itself and which it hands to Fastify.
+    const handed: string[] = [];
+    const server = redirectingServer(() => (s as Server).app.tracker, { cookieDays: 90 })(
+      (req, res) => {
+        handed.push(`${req.method} ${req.url}`);
+        res.writeHead(204).end();
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const direct = await fetch(`${at}/r/${w.link.code}`, { redirect: 'manual' });
+      expect(direct.status).toBe(302);
+      expect((await fetch(`${at}/r/no-such-code`)).status).toBe(404);
+      for (const [method, path] of [
+        ['HEAD', `/r/${w.link.code}`],
+        ['GET', `/r/${w.link.code}%20`],
+        ['GET', `/r/${w.link.code}/more`],
+        ['POST', `/r/${w.link.code}`],
+        ['GET', '/health'],
+      ] as const)
+        expect((await fetch(`${at}${path}`, { method, redirect: 'manual' })).status).toBe(204);
+      expect(handed).toEqual([
+        `HEAD /r/${w.link.code}`,
+        `GET /r/${w.link.code}%20`,
+        `GET /r/${w.link.code}/more`,
+        `POST /r/${w.link.code}`,
+        'GET /health',
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('counts a click made at exactly midnight in the default stats range', async () => {

@@ -22,6 +22,7 @@ import { deriveAll } from '../../src/engine/derive-dirty-units.js';
 import { openTandem } from '../../src/engine/open-tandem.js';
 import { releaseAllDue } from '../../src/engine/release-holds.js';
 import { childCommand } from '../support/child-command.js';
+import { expectSummariesMatch } from '../support/expect-summaries.js';
 import { oneConnection, postEvents } from '../support/ingest-client.js';
 import { referenceFingerprint } from '../support/ingest-reference.js';
 import {
@@ -225,6 +226,8 @@ describe(`ingestion crash (${backend})`, () => {
         expect(await deriveAll(deps)).toEqual({ units: 0, lines: 0 });
         expect(await releaseAllDue(deps)).toBe(0);
         stored = await ledgerFingerprint(deps);
+        // The summaries the portal reads survived the kills too.
+        await expectSummariesMatch(deps);
       } finally {
         await deps.close();
       }

@@ -16,6 +16,7 @@ import { prng } from '../../src/core/prng.js';
 import { openTandem } from '../../src/engine/open-tandem.js';
 import { startWorker } from '../../src/engine/worker.js';
 import { buildServer } from '../../src/server/build-server.js';
+import { expectSummariesMatch } from '../support/expect-summaries.js';
 import { oneConnection, postEvents } from '../support/ingest-client.js';
 import { drainWorker, referenceFingerprint } from '../support/ingest-reference.js';
 import {
@@ -96,6 +97,7 @@ describe(`ingestion over HTTP (${backend})`, () => {
       });
       await drainWorker(deps, worker);
       const served = await ledgerFingerprint(deps);
+      await expectSummariesMatch(deps);
       await app.close();
       app = undefined;
 

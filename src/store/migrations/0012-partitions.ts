@@ -14,11 +14,15 @@ import type { Dialect } from '../database.js';
  * events can no longer carry UNIQUE (source, external_id): idempotency moves
  * to `event_keys`, a narrow table that ingestion inserts into first.
  *
- * Each table is rebuilt: renamed, recreated partitioned (the id column in
- * collation "C", so text order is byte order, which is time order for
- * typeids, whatever the database's collation), refilled with INSERT … SELECT,
- * which routes every row to its partition, and its indexes and triggers
- * recreated. On a large installation this copies the three tables once.
+ * Each table is rebuilt: renamed, recreated partitioned, refilled with
+ * INSERT … SELECT, which routes every row to its partition, and its indexes
+ * and triggers recreated. On a large installation this copies the three
+ * tables once. The id keeps the database's collation: every column that
+ * holds an event or click id is compared with it, and a column in another
+ * collation could not use their indexes (a join on "C" against "default"
+ * scans). C, C.UTF-8 and the glibc and ICU collations without numeric
+ * ordering all sort typeids (lowercase letters and digits after one prefix)
+ * in byte order, which is time order.
  *
  * SQLite keeps its tables: it has no partitions, and its unique index on
  * events stays the idempotency key.
@@ -41,25 +45,18 @@ export function partitions(dialect: Dialect) {
       for (const t of PARTITIONED_TABLES) {
         const old = `${t.table}_unpartitioned`;
         await run(`ALTER TABLE ${t.table} RENAME TO ${old}`);
-        // LIKE copies collations, so the key's collation is set on an empty template first.
         await run(
-          `CREATE TABLE ${t.table}_template (LIKE ${old} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+          `CREATE TABLE ${t.table} (LIKE ${old} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
+           PARTITION BY RANGE (${t.column})`,
         );
-        if (t.column === 'id')
-          await run(`ALTER TABLE ${t.table}_template ALTER COLUMN id TYPE TEXT COLLATE "C"`);
-        else {
+        if (t.table === 'ledger_entries') {
           // PostgreSQL 15 has no identity columns on partitioned tables (LIKE leaves the
           // identity behind): a sequence instead.
           await run(`CREATE SEQUENCE ledger_entry_ids AS BIGINT`);
           await run(
-            `ALTER TABLE ${t.table}_template ALTER COLUMN id SET DEFAULT nextval('ledger_entry_ids')`,
+            `ALTER TABLE ledger_entries ALTER COLUMN id SET DEFAULT nextval('ledger_entry_ids')`,
           );
         }
-        await run(
-          `CREATE TABLE ${t.table} (LIKE ${t.table}_template INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
-           PARTITION BY RANGE (${t.column})`,
-        );
-        await run(`DROP TABLE ${t.table}_template`);
         await run(
           `CREATE TABLE ${t.table}_history PARTITION OF ${t.table}
            FOR VALUES FROM (MINVALUE) TO (${boundAt(t, monthStart(now))})`,
