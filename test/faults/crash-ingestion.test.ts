@@ -151,6 +151,9 @@ describe(`ingestion crash (${backend})`, () => {
           for (const r of w) r();
           if (gen === KILLS) return life;
           await delay(150 + Math.floor(rand() * 1300));
+          // Every other kill waits (up to half a second) for a request in flight: on a fast
+          // machine random instants mostly fall between requests, and the cut ones matter most.
+          if (gen % 2 === 1) for (let i = 0; i < 100 && inFlight === 0; i++) await delay(5);
           current = undefined;
           if (inFlight > 0) killedMidRequest++;
           life.child.kill('SIGKILL');
