@@ -53,6 +53,7 @@ import {
   memoryOf,
   onInterrupt,
   pick,
+  post,
   queryTable,
   runsOption,
   scratchDatabase,
@@ -172,42 +173,6 @@ function rateBetween(timeline: [number, number, number][], from: number, to: num
   const a = inside[0];
   const b = inside[inside.length - 1];
   return a && b && b[0] > a[0] ? Math.round((b[1] - a[1]) / (b[0] - a[0])) : 0;
-}
-
-function post(
-  agent: http.Agent,
-  port: number,
-  key: string,
-  body: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/events',
-        method: 'POST',
-        agent,
-        timeout: 120_000,
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 async function main() {
