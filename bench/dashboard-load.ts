@@ -4,6 +4,7 @@
  * the engine's own use cases, so the summaries (daily_stats, account_balances) are kept by
  * the writes that maintain them in production, not by a bulk insert that bypasses them.
  */
+import { sql } from 'kysely';
 import { prng } from '../src/core/prng.js';
 import { DAY_MS } from '../src/core/time.js';
 import { closeBonusPeriods } from '../src/engine/bonus-periods.js';
@@ -253,12 +254,10 @@ export interface LoadReport {
 const countDirty = async (deps: Deps) =>
   Number(
     (
-      await deps.store.db
-        .selectFrom('dirty_units')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('marked_at', '<=', deps.clock.now())
-        .executeTakeFirstOrThrow()
-    ).n,
+      await sql<{ n: unknown }>`SELECT
+        (SELECT COUNT(*) FROM dirty_units WHERE marked_at <= ${deps.clock.now()})
+        + (SELECT COUNT(*) FROM dirty_marks) AS n`.execute(deps.store.db)
+    ).rows[0]?.n,
   );
 
 /**

@@ -43,6 +43,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { WAITING_SQL } from '../src/engine/dirty-units.js';
 import { demoTerms } from '../src/engine/seed-demo.js';
 import {
   args,
@@ -114,13 +115,14 @@ function fingerprint(rows: BalanceRow[]): { total: string; sha256: string } {
 }
 const LINES_BY_KIND = 'SELECT kind, COUNT(*) AS n FROM accrual_lines GROUP BY kind ORDER BY kind';
 const DERIVED_EVENTS = `SELECT COUNT(*) AS n FROM events e WHERE NOT EXISTS
-  (SELECT 1 FROM dirty_units d WHERE d.unit = 'c:' || e.customer_id)`;
+  (SELECT 1 FROM dirty_units d WHERE d.unit = 'c:' || e.customer_id)
+  AND NOT EXISTS (SELECT 1 FROM dirty_marks m WHERE m.unit = 'c:' || e.customer_id)`;
 
 function sqliteMonitor(file: string): Monitor {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   const one = (q: string) => Number((db.prepare(q).get() as { n: number | bigint }).n);
-  const dirty = db.prepare('SELECT COUNT(*) AS n FROM dirty_units');
+  const dirty = db.prepare(`SELECT ${WAITING_SQL} AS n`);
   return {
     dirty: async () => Number((dirty.get() as { n: number | bigint }).n),
     counts: async () =>
@@ -146,7 +148,7 @@ async function pgMonitor(url: string): Promise<Monitor> {
   await c.connect();
   const one = async (q: string) => Number((await c.query(q)).rows[0].n);
   return {
-    dirty: () => one('SELECT COUNT(*) AS n FROM dirty_units'),
+    dirty: () => one(`SELECT ${WAITING_SQL} AS n`),
     counts: async () => {
       const out: Record<string, number> = {};
       for (const t of COUNTED) out[t] = await one(`SELECT COUNT(*) AS n FROM ${t}`);

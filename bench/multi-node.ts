@@ -33,6 +33,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { prng } from '../src/core/prng.js';
+import { WAITING_SQL } from '../src/engine/dirty-units.js';
 import {
   args,
   cpuSecondsOf,
@@ -241,7 +242,7 @@ async function drain(c: pg.Client, limitS: number): Promise<number> {
   let lastLog = t0;
   for (;;) {
     const r = await c.query(
-      `SELECT (SELECT COUNT(*) FROM dirty_units) AS dirty,
+      `SELECT ${WAITING_SQL} AS dirty,
               (SELECT COUNT(*) FROM hold_queue WHERE available_at <= $1) AS due`,
       [Date.now()],
     );

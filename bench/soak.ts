@@ -28,6 +28,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { WAITING_SQL } from '../src/engine/dirty-units.js';
 import {
   args,
   type Child,
@@ -193,7 +194,7 @@ async function main() {
       db.pragma('busy_timeout = 5000');
       const one = (q: string) => Number((db.prepare(q).get() as { n: number | bigint }).n);
       monitor = {
-        dirty: async () => one('SELECT COUNT(*) AS n FROM dirty_units'),
+        dirty: async () => one(`SELECT ${WAITING_SQL} AS n`),
         clicks: async () => one('SELECT COUNT(*) AS n FROM clicks'),
         close: async () => {
           db.close();
@@ -206,7 +207,7 @@ async function main() {
       await c.connect();
       const one = async (q: string) => Number((await c.query(q)).rows[0].n);
       monitor = {
-        dirty: () => one('SELECT COUNT(*) AS n FROM dirty_units'),
+        dirty: () => one(`SELECT ${WAITING_SQL} AS n`),
         clicks: () => one('SELECT COUNT(*) AS n FROM clicks'),
         close: () => c.end(),
       };

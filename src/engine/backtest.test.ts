@@ -386,6 +386,7 @@ describe(`backtest (${backend})`, () => {
       'releases',
       'hold_queue',
       'dirty_units',
+      'dirty_marks',
       'attributions',
       'conversions',
       'accrual_candidates',

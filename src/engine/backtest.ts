@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Currency } from '../core/currency.js';
 import { tierKey } from '../core/derive-customer.js';
 import { TandemError } from '../core/errors.js';
@@ -391,11 +392,11 @@ async function readConversions(
 }
 
 async function countPending(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('dirty_units')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirst();
-  return toNumber(row?.n ?? 0);
+  const row = await sql<{ n: number | string }>`
+    SELECT COUNT(*) AS n FROM (SELECT unit FROM dirty_units UNION SELECT unit FROM dirty_marks) u`.execute(
+    db,
+  );
+  return toNumber(row.rows[0]?.n ?? 0);
 }
 
 async function partnerNames(db: Db, ids: string[]): Promise<Map<string, string>> {

@@ -10,6 +10,7 @@ import { deriveBonusUnits, markBonusPeriods } from './bonus-periods.js';
 import type { Deps } from './deps.js';
 import { deriveCampaignUnits, markCampaigns } from './derive-campaigns.js';
 import { deriveIntegrationUnits } from './derive-integrations.js';
+import { moveMarks } from './dirty-units.js';
 import { loadCustomerInputs } from './load-derivation-inputs.js';
 import { loadStatusHistory, loadTierHistory } from './load-histories.js';
 import { loadPrograms } from './load-programs.js';
@@ -34,14 +35,15 @@ export interface DeriveResult {
  * (`c:…`) come first; partner-month units (`pm:…`, monthly caps) are fed by
  * them and drained after. On PostgreSQL several workers share the queue with
  * `FOR UPDATE SKIP LOCKED`; a unit marked again while being derived stays
- * dirty (PostgreSQL: the mark waits for the row lock; SQLite: transactions
- * take turns on the one connection, so no mark can land mid-derivation).
+ * dirty: marks land in the dirty_marks inbox, moved into dirty_units first
+ * (moveMarks), so a mark made mid-derivation is moved by a later round.
  */
 export async function deriveDirtyUnits(
   deps: Deps,
   opts: { limit?: number; settleMs?: number; only?: string[] } = {},
 ): Promise<DeriveResult> {
   const limit = opts.limit ?? 500;
+  await moveMarks(deps);
   return inTransaction(deps, async (tx) => {
     const now = deps.clock.now();
     const lock = deps.store.dialect === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
@@ -268,6 +270,7 @@ export async function deriveIsolating(
   opts: { limit?: number } = {},
 ): Promise<DeriveResult & { parked: string[] }> {
   const now = deps.clock.now();
+  await moveMarks(deps);
   const due = await deps.store.db
     .selectFrom('dirty_units')
     .select('unit')

@@ -13,6 +13,7 @@ import { knowledgeBase } from './migrations/0010-knowledge-base.js';
 import { explorerIndexes } from './migrations/0011-explorer-indexes.js';
 import { partitions } from './migrations/0012-partitions.js';
 import { dailyTotals } from './migrations/0013-daily-totals.js';
+import { dirtyMarks } from './migrations/0014-dirty-marks.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -29,6 +30,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0011-explorer-indexes': explorerIndexes(store.dialect),
     '0012-partitions': partitions(store.dialect),
     '0013-daily-totals': dailyTotals(store.dialect),
+    '0014-dirty-marks': dirtyMarks(store.dialect),
   };
 }
 

@@ -141,6 +141,11 @@ export interface DirtyUnitsTable {
   unit: string;
   marked_at: Int;
 }
+/** Marks not yet moved into dirty_units (migration 0014): appended without a key. */
+export interface DirtyMarksTable {
+  unit: string;
+  marked_at: Int;
+}
 export interface AttributionsTable {
   program_id: string;
   customer_id: string;
@@ -269,6 +274,7 @@ export interface Schema {
   events: EventsTable;
   event_keys: EventKeysTable;
   dirty_units: DirtyUnitsTable;
+  dirty_marks: DirtyMarksTable;
   attributions: AttributionsTable;
   conversions: ConversionsTable;
   accrual_candidates: AccrualCandidatesTable;

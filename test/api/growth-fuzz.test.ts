@@ -298,6 +298,7 @@ describe(`fuzzing the growth endpoints (${backend})`, () => {
       'partner_tiers',
       'outbox_events',
       'dirty_units',
+      'dirty_marks',
       'hold_queue',
       'accrual_candidates',
       'conversions',

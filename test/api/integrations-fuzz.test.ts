@@ -64,6 +64,7 @@ describe(`integration endpoints under arbitrary input (${backend})`, () => {
       'credit_redemptions',
       'ledger_entries',
       'dirty_units',
+      'dirty_marks',
       'audit_log',
       'outbox_events',
     ]);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Deps, fixedClock } from '../../src/engine/deps.js';
 import { deriveAll } from '../../src/engine/derive-dirty-units.js';
+import { WAITING_SQL } from '../../src/engine/dirty-units.js';
 import { ingestEvents, MAX_BATCH } from '../../src/engine/ingest-events.js';
 import { openTandem } from '../../src/engine/open-tandem.js';
 import { releaseAllDue } from '../../src/engine/release-holds.js';
@@ -63,7 +64,7 @@ export async function drainWorker(deps: Deps, worker: Worker, timeoutMs = 60_000
   for (;;) {
     await worker.idle();
     const left = await sql<{ dirty: unknown; due: unknown }>`
-      SELECT (SELECT COUNT(*) FROM dirty_units) AS dirty,
+      SELECT ${sql.raw(WAITING_SQL)} AS dirty,
         (SELECT COUNT(*) FROM hold_queue WHERE available_at <= ${deps.clock.now()}) AS due`.execute(
       deps.store.db,
     );
