@@ -110,13 +110,19 @@ export async function deriveDirtyUnits(
     if (partnerMonths.length) {
       const cands = await loadCandidates(tx, partnerMonths);
       const posted = await loadPosted(tx, partnerMonths);
+      const settledOf = new Map<string, DesiredAccrual[]>();
       for (const u of partnerMonths) {
         const settled = settleStagedUnit(cands.get(u) ?? []);
-        const deltas = diffAccruals(settled, posted.get(u) ?? []);
-        await attachTraces(tx, deltas);
-        byUnit.set(u, deltas);
-        if (u.startsWith('bm:')) await raiseBudgetAlerts(deps, tx, programs, u, settled);
+        settledOf.set(u, settled);
+        byUnit.set(u, diffAccruals(settled, posted.get(u) ?? []));
       }
+      // One look-up for all the months' traces: per month it was one query each, ~60 a round.
+      await attachTraces(
+        tx,
+        partnerMonths.flatMap((u) => byUnit.get(u) ?? []),
+      );
+      for (const [u, settled] of settledOf)
+        if (u.startsWith('bm:')) await raiseBudgetAlerts(deps, tx, programs, u, settled);
     }
 
     if (bonusUnits.length) {
