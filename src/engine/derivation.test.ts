@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
 import { fixedClock } from './deps.js';
-import { deriveAll, deriveDirtyUnits, deriveIsolating, PARK_MS } from './derive-dirty-units.js';
+import {
+  BACKLOG_SETTLE_MS,
+  deriveAll,
+  deriveDirtyUnits,
+  deriveIsolating,
+  PARK_MS,
+} from './derive-dirty-units.js';
 import { ingestEvents } from './ingest-events.js';
 import { createPartner } from './partners.js';
 import { createProgram, publishVersion } from './programs.js';
@@ -98,6 +104,56 @@ describe(`derivation through the ledger (${backend})`, () => {
     await ingestEvents(t, [pay('m', 'A', '2026-03-05', '300.00')]);
     await deriveAll(t);
     expect((await balance(t, p.id))?.available).toBe('80.00');
+  });
+
+  it('while customers are backlogged (a full round), their months wait BACKLOG_SETTLE_MS instead of DEFAULT_SETTLE_MS', async () => {
+    t = await testTandem({ now: '2026-04-01T00:00:00Z' });
+    const [p] = await world(t, {
+      currency: 'USD',
+      hold_days: 0,
+      rewards: [{ id: 'share', event: 'payment', percent: 10 }],
+      caps: { per_partner_per_month: '50.00' },
+    });
+    if (!p) throw new Error('no partner');
+    let now = day('2026-04-01');
+    const tt = { ...t, clock: { now: () => now } };
+    await ingestEvents(tt, [
+      pay('a', 'A', '2026-02-03', '300.00', p.code),
+      pay('b', 'B', '2026-02-10', '300.00', p.code),
+      pay('c', 'C', '2026-02-20', '300.00', p.code),
+    ]);
+    // Marked (waiting in the inbox or moved): the month's unit.
+    const monthsDirty = async () =>
+      new Set(
+        [
+          ...(await t.store.db.selectFrom('dirty_units').select('unit').execute()),
+          ...(await t.store.db.selectFrom('dirty_marks').select('unit').execute()),
+        ]
+          .map((u) => u.unit)
+          .filter((u) => u.startsWith('pm:')),
+      ).size;
+    // Round 1: two of three customers (a full round); their month is marked.
+    expect((await deriveDirtyUnits(tt, { limit: 2 })).units).toBe(2);
+    expect(await monthsDirty()).toBe(1);
+    // 2 s later the month would be due, but customers are still backlogged: only the customer.
+    now += 2_000;
+    expect((await deriveDirtyUnits(tt, { limit: 1 })).units).toBe(1);
+    expect(await monthsDirty()).toBe(1);
+    expect((await balance(t, p.id))?.available ?? '0.00').toBe('0.00');
+    // No backlog left: the month settles after DEFAULT_SETTLE_MS, once, over all three customers.
+    now += 1_000;
+    expect((await deriveDirtyUnits(tt, { limit: 2 })).units).toBe(1);
+    expect(await monthsDirty()).toBe(0);
+    expect((await balance(t, p.id))?.available).toBe('50.00');
+    // A backlog does not starve a month: after BACKLOG_SETTLE_MS it is re-capped anyway.
+    await ingestEvents(tt, [
+      pay('d', 'D', '2026-02-01', '300.00', p.code),
+      pay('e', 'E', '2026-02-02', '300.00', p.code),
+    ]);
+    expect((await deriveDirtyUnits(tt, { limit: 1 })).units).toBe(1);
+    now += BACKLOG_SETTLE_MS;
+    expect((await deriveDirtyUnits(tt, { limit: 1 })).units).toBe(2);
+    expect(await monthsDirty()).toBe(1);
   });
 
   it('a correction re-derives only events on or after its date, and is recorded in the audit log', async () => {
