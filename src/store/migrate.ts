@@ -14,6 +14,7 @@ import { explorerIndexes } from './migrations/0011-explorer-indexes.js';
 import { partitions } from './migrations/0012-partitions.js';
 import { dailyTotals } from './migrations/0013-daily-totals.js';
 import { dirtyMarks } from './migrations/0014-dirty-marks.js';
+import { integrationIndex } from './migrations/0015-integration-index.js';
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -31,6 +32,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0012-partitions': partitions(store.dialect),
     '0013-daily-totals': dailyTotals(store.dialect),
     '0014-dirty-marks': dirtyMarks(store.dialect),
+    '0015-integration-index': integrationIndex(),
   };
 }
 
