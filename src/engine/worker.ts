@@ -1,3 +1,4 @@
+import { analyzeTables } from './analyze-tables.js';
 import { closeBonusPeriods } from './bonus-periods.js';
 import { advanceCampaigns } from './campaigns.js';
 import { claimScheduledRun } from './claim-scheduled-run.js';
@@ -22,7 +23,8 @@ export interface Worker {
  * The background loop: drains dirty derivation units, releases due holds,
  * runs scheduled jobs that are due (closing bonus periods, tier evaluation,
  * resuming interrupted payout steps and creating scheduled payout runs,
- * creating PostgreSQL partitions ahead),
+ * creating PostgreSQL partitions ahead, refreshing PostgreSQL's planner
+ * statistics of tables that changed a lot),
  * then sleeps until poked or `intervalMs` passes. Errors are logged and
  * retried; they never stop the loop. The sandbox's worker runs with
  * `payouts: false` (test money never reaches a payout) and `tiers: false`
@@ -57,6 +59,12 @@ export function startWorker(
     return claimScheduledRun(deps, job, intervalMs);
   };
 
+  const refreshStatistics = async () => {
+    if (deps.store.dialect !== 'postgres' || !(await due('analyze_tables', 60_000))) return;
+    const analyzed = await analyzeTables(deps);
+    if (analyzed.length) deps.log.info({ tables: analyzed }, 'planner statistics refreshed');
+  };
+
   const loop = async () => {
     while (!stopped) {
       poked = false;
@@ -64,7 +72,10 @@ export function startWorker(
         for (;;) {
           const r = await deriveDirtyUnits(deps, { limit: opts.batch ?? 500 });
           if (r.units === 0 || stopped) break;
+          // Also inside a long drain: a backlog is when statistics go stale.
+          await refreshStatistics();
         }
+        if (!stopped) await refreshStatistics();
         while (!stopped && (await releaseHolds(deps)).released > 0) {}
         if (!stopped && (await due('close_bonus_periods', 60_000))) {
           const r = await closeBonusPeriods(deps);
