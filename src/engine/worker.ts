@@ -59,10 +59,16 @@ export function startWorker(
     return claimScheduledRun(deps, job, intervalMs);
   };
 
+  // Its own errors are logged here: a failed ANALYZE must not pass for a failed derivation round.
   const refreshStatistics = async () => {
-    if (deps.store.dialect !== 'postgres' || !(await due('analyze_tables', 60_000))) return;
-    const analyzed = await analyzeTables(deps);
-    if (analyzed.length) deps.log.info({ tables: analyzed }, 'planner statistics refreshed');
+    if (deps.store.dialect !== 'postgres') return;
+    try {
+      if (!(await due('analyze_tables', 60_000))) return;
+      const analyzed = await analyzeTables(deps);
+      if (analyzed.length) deps.log.info({ tables: analyzed }, 'planner statistics refreshed');
+    } catch (err) {
+      deps.log.warn({ err }, 'could not refresh planner statistics; will retry');
+    }
   };
 
   const loop = async () => {
