@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backend, type TestTandem, testTandem } from '../../test/support/test-tandem.js';
-import { fixedClock } from './deps.js';
+import { type Deps, fixedClock } from './deps.js';
 import {
   BACKLOG_SETTLE_MS,
   deriveAll,
@@ -46,6 +46,26 @@ const pay = (id: string, customer: string, at: string, revenue: string, code?: s
   ...(code ? { referral_code: code } : {}),
 });
 
+/**
+ * One partner under a 50.00 monthly cap (10 % of payments) and three February payments of
+ * 300.00 from three customers, ingested through `deps` (a test's own clock), not derived.
+ */
+async function cappedFebruary(t: TestTandem, deps: Deps) {
+  const [p] = await world(t, {
+    currency: 'USD',
+    hold_days: 0,
+    rewards: [{ id: 'share', event: 'payment', percent: 10 }],
+    caps: { per_partner_per_month: '50.00' },
+  });
+  if (!p) throw new Error('no partner');
+  await ingestEvents(deps, [
+    pay('a', 'A', '2026-02-03', '300.00', p.code),
+    pay('b', 'B', '2026-02-10', '300.00', p.code),
+    pay('c', 'C', '2026-02-20', '300.00', p.code),
+  ]);
+  return p;
+}
+
 const balance = async (t: TestTandem, partnerId: string) => (await readBalances(t, partnerId))[0];
 
 describe(`derivation through the ledger (${backend})`, () => {
@@ -54,18 +74,7 @@ describe(`derivation through the ledger (${backend})`, () => {
 
   it('a monthly partner cap is shared across customers in time order, and a late earlier event takes precedence', async () => {
     t = await testTandem({ now: '2026-04-01T00:00:00Z' });
-    const [p] = await world(t, {
-      currency: 'USD',
-      hold_days: 0,
-      rewards: [{ id: 'share', event: 'payment', percent: 10 }],
-      caps: { per_partner_per_month: '50.00' },
-    });
-    if (!p) throw new Error('no partner');
-    await ingestEvents(t, [
-      pay('a', 'A', '2026-02-03', '300.00', p.code),
-      pay('b', 'B', '2026-02-10', '300.00', p.code),
-      pay('c', 'C', '2026-02-20', '300.00', p.code),
-    ]);
+    const p = await cappedFebruary(t, t);
     await deriveAll(t);
     expect((await balance(t, p.id))?.available).toBe('50.00');
     const first = (await listAccruals(t, { partnerId: p.id, limit: 50 })).data;
@@ -108,20 +117,9 @@ describe(`derivation through the ledger (${backend})`, () => {
 
   it('while customers are backlogged (a full round), their months wait BACKLOG_SETTLE_MS instead of DEFAULT_SETTLE_MS', async () => {
     t = await testTandem({ now: '2026-04-01T00:00:00Z' });
-    const [p] = await world(t, {
-      currency: 'USD',
-      hold_days: 0,
-      rewards: [{ id: 'share', event: 'payment', percent: 10 }],
-      caps: { per_partner_per_month: '50.00' },
-    });
-    if (!p) throw new Error('no partner');
     let now = day('2026-04-01');
     const tt = { ...t, clock: { now: () => now } };
-    await ingestEvents(tt, [
-      pay('a', 'A', '2026-02-03', '300.00', p.code),
-      pay('b', 'B', '2026-02-10', '300.00', p.code),
-      pay('c', 'C', '2026-02-20', '300.00', p.code),
-    ]);
+    const p = await cappedFebruary(t, tt);
     // Marked (waiting in the inbox or moved): the month's unit.
     const monthsDirty = async () =>
       new Set(
