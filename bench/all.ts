@@ -12,15 +12,19 @@
  *                     a quiet machine at ~2,000 events/s; each run stops at N/800 s)
  *   --read-events N   events bulk-loaded for the read paths (10,000,000: ~10 GB of disk)
  *   --quick           200,000 events, 1 run, 200,000 backtest events, 1,000,000 read-path events
+ *   --reuse K=FILE,…  take benchmark K (redirect, ingest_sqlite, ingest_postgres, backtest,
+ *                     payout, read_paths) from a result file in bench/results instead of running
+ *                     it — for a summary over runs made one by one (the summary names the files)
  *
  * Duration with the defaults, on a quiet 2-core machine: redirect ~2 min, ingestion ~60 min
  * (3 runs × 2 backends × 1,000,000 events), backtest ~5 min, payout ~3 min, read paths
  * ~20–40 min of loading plus ~1 min: about 1.5–2 hours. `--quick` takes about 15 minutes.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { args, onInterrupt, pick, ROOT, table, today, writeResult } from './lib.js';
+import { args, onInterrupt, pick, RESULTS, ROOT, table, today, writeResult } from './lib.js';
 
 const opts = args();
 const quick = opts.has('quick');
@@ -72,7 +76,18 @@ function run(
 }
 
 const results: Record<string, Result | undefined> = {};
-if (only.has('redirect'))
+const KEYS = ['redirect', 'ingest_sqlite', 'ingest_postgres', 'backtest', 'payout', 'read_paths'];
+// A reused benchmark is read from its file and never run, whatever --only says.
+const reused: Record<string, string> = {};
+for (const pair of (opts.get('reuse') ?? '').split(',').filter(Boolean)) {
+  const [key, file] = pair.split('=');
+  if (!key || !file || !KEYS.includes(key))
+    throw new Error(`--reuse takes K=FILE pairs with K one of ${KEYS.join(', ')}; got ${pair}`);
+  results[key] = JSON.parse(readFileSync(join(RESULTS, file), 'utf8')) as Result;
+  reused[key] = file;
+}
+const toRun = (key: string, name = key) => only.has(name) && !(key in reused);
+if (toRun('redirect'))
   results.redirect = await run('bench/redirect.ts', [
     '--duration',
     duration,
@@ -81,8 +96,8 @@ if (only.has('redirect'))
     '--quiet-wait',
     quiet,
   ]);
-if (only.has('ingest'))
-  for (const backend of ['sqlite', 'postgres'])
+for (const backend of ['sqlite', 'postgres'])
+  if (toRun(`ingest_${backend}`, 'ingest'))
     results[`ingest_${backend}`] = await run('bench/ingest.ts', [
       '--backend',
       backend,
@@ -93,13 +108,13 @@ if (only.has('ingest'))
       '--quiet-wait',
       quiet,
     ]);
-if (only.has('backtest'))
+if (toRun('backtest'))
   results.backtest = await run(
     'bench/backtest.ts',
     ['--events', backtestEvents, '--runs', runs, '--quiet-wait', quiet],
     ['--expose-gc'],
   );
-if (only.has('payout'))
+if (toRun('payout'))
   results.payout = await run('bench/payout-run.ts', [
     '--partners',
     opts.get('partners') ?? '100000',
@@ -108,7 +123,7 @@ if (only.has('payout'))
     '--quiet-wait',
     quiet,
   ]);
-if (only.has('read-paths'))
+if (toRun('read_paths', 'read-paths'))
   results.read_paths = await run('bench/read-paths.ts', [
     '--events',
     readEvents,
@@ -231,6 +246,7 @@ process.stdout.write(
 const path = writeResult('summary', {
   date: new Date().toISOString(),
   settings: { runs: Number(runs), events: Number(events), read_events: Number(readEvents), quick },
+  reused,
   seconds: elapsed,
   goals,
   results,
