@@ -8,17 +8,18 @@
  *
  *   --runs N          repetitions of redirect, ingestion (each on a fresh database, with the
  *                     storage ceiling in the same run), backtest and payout run
- *   --events N        ingestion workload per run and backend (1,000,000: ~8–10 min per run on
- *                     a quiet machine at ~2,000 events/s; each run stops at N/800 s)
+ *   --events N        ingestion workload per run and backend (1,000,000 on a quiet 2-core
+ *                     machine: ~12 min a run on PostgreSQL, ~25 on SQLite; a run stops at N/400 s)
  *   --read-events N   events bulk-loaded for the read paths (10,000,000: ~10 GB of disk)
  *   --quick           200,000 events, 1 run, 200,000 backtest events, 1,000,000 read-path events
  *   --reuse K=FILE,…  take benchmark K (redirect, ingest_sqlite, ingest_postgres, backtest,
  *                     payout, read_paths) from a result file in bench/results instead of running
  *                     it — for a summary over runs made one by one (the summary names the files)
  *
- * Duration with the defaults, on a quiet 2-core machine: redirect ~2 min, ingestion ~60 min
- * (3 runs × 2 backends × 1,000,000 events), backtest ~5 min, payout ~3 min, read paths
- * ~20–40 min of loading plus ~1 min: about 1.5–2 hours. `--quick` takes about 15 minutes.
+ * Duration with the defaults, on a quiet 2-core machine: redirect ~2 min, ingestion ~2 h
+ * (3 runs × 2 backends × 1,000,000 events: ~40 min on PostgreSQL, ~80 on SQLite), backtest
+ * ~5 min, payout ~3 min, read paths ~35 min of loading plus ~1 min: about 3 hours. `--quick`
+ * takes about 15 minutes.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
