@@ -250,6 +250,7 @@ const path = writeResult('summary', {
   reused,
   seconds: elapsed,
   goals,
-  results,
+  // A reused result stays in its own file (named in `reused`), not copied here.
+  results: Object.fromEntries(Object.entries(results).filter(([k]) => !(k in reused))),
 });
 process.stdout.write(`written: ${path}\n`);
